@@ -1,0 +1,1 @@
+"""Kiểm điểm: annual review and quality classification of party organizations and members."""

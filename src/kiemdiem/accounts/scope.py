@@ -1,0 +1,125 @@
+"""The one place where what a user may see and do is decided.
+
+Every list, detail page, export and API endpoint asks the request's ``Scope`` for its querysets
+(``scope.members()``, ``scope.organizations()``) and permissions; no view filters by role itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Q, QuerySet
+
+from kiemdiem.members.models import Member
+from kiemdiem.organizations.models import Organization
+
+from .models import Role, RoleAssignment, User
+
+_NOTHING = Q(pk__in=[])
+
+
+@dataclass
+class Scope:
+    user: User | None
+    assignments: list[RoleAssignment] = field(default_factory=list)
+
+    @classmethod
+    def for_user(cls, user: object) -> Scope:
+        if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+            return cls(None, [])
+        assert isinstance(user, User)
+        assignments = list(user.roles.select_related("organization"))
+        return cls(user, assignments)
+
+    # --- roles ---------------------------------------------------------------------------
+    @cached_property
+    def roles(self) -> set[str]:
+        roles = {a.role for a in self.assignments}
+        if self.user is not None and self.user.member_id:
+            roles.add(Role.MEMBER)
+        return roles
+
+    def orgs_for(self, *roles: str) -> list[Organization]:
+        return [a.organization for a in self.assignments if a.role in roles and a.organization is not None]
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user is not None
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    # --- what can be seen ------------------------------------------------------------------
+    def _subtree_q(self, prefix: str, roles: tuple[str, ...]) -> Q:
+        q = _NOTHING
+        for org in self.orgs_for(*roles):
+            q |= Q(**{f"{prefix}path__startswith": org.path})
+        return q
+
+    @cached_property
+    def member_q(self) -> Q:
+        q = self._subtree_q("cell__", (Role.OFFICE, Role.STANDING, Role.HIGHER))
+        for cell in self.orgs_for(Role.CELL_SECRETARY):
+            q |= Q(cell=cell)
+        for cell in self.orgs_for(Role.RESIDENCE_SECRETARY):
+            q |= Q(residence_cell=cell) & ~Q(cell=cell)
+        if self.user is not None and self.user.member_id:
+            q |= Q(pk=self.user.member_id)
+        return q
+
+    def members(self) -> QuerySet[Member]:
+        if self.user is None:
+            return Member.objects.none()
+        return Member.objects.filter(self.member_q)
+
+    @cached_property
+    def organization_q(self) -> Q:
+        q = self._subtree_q("", (Role.OFFICE, Role.STANDING, Role.HIGHER))
+        cells = self.orgs_for(Role.CELL_SECRETARY, Role.RESIDENCE_SECRETARY)
+        if cells:
+            q |= Q(pk__in=[c.pk for c in cells])
+        if self.user is not None and self.user.member_id:
+            q |= Q(pk=self.user.member.cell_id)
+        return q
+
+    def organizations(self) -> QuerySet[Organization]:
+        if self.user is None:
+            return Organization.objects.none()
+        return Organization.objects.filter(self.organization_q)
+
+    # --- what can be done ------------------------------------------------------------------
+    def manageable_organizations(self) -> QuerySet[Organization]:
+        """Organizations whose registry this user may change (the committee office's subtree)."""
+        q = self._subtree_q("", (Role.OFFICE,))
+        return Organization.objects.filter(q) if self.user else Organization.objects.none()
+
+    @property
+    def can_manage_registry(self) -> bool:
+        return self.has_role(Role.OFFICE)
+
+    def can_manage_member(self, member: Member) -> bool:
+        return any(member.cell.path.startswith(o.path) for o in self.orgs_for(Role.OFFICE))
+
+    def can_manage_organization(self, org: Organization) -> bool:
+        return not org.is_read_only and any(org.path.startswith(o.path) for o in self.orgs_for(Role.OFFICE))
+
+    def can_see_sensitive(self, member: Member) -> bool:
+        """Citizen ID, health reasons and birth date: office, standing committee, own cell's secretary, self."""
+        if self.user is None:
+            return False
+        if self.user.member_id == member.pk:
+            return True
+        if any(member.cell.path.startswith(o.path) for o in self.orgs_for(Role.OFFICE, Role.STANDING)):
+            return True
+        return any(member.cell_id == c.pk for c in self.orgs_for(Role.CELL_SECRETARY))
+
+    @property
+    def home_organization(self) -> Organization | None:
+        for role in (Role.OFFICE, Role.STANDING, Role.HIGHER, Role.CELL_SECRETARY, Role.RESIDENCE_SECRETARY):
+            orgs = self.orgs_for(role)
+            if orgs:
+                return orgs[0]
+        if self.user is not None and self.user.member_id:
+            return self.user.member.cell
+        return None

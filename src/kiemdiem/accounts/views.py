@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods
+
+from .forms import ThrottledLoginForm
+from .services import create_member_accounts
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = ThrottledLoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("dashboard")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        user = self.request.user
+        if getattr(user, "must_change_password", False):
+            user.must_change_password = False  # type: ignore[union-attr]
+            user.save(update_fields=["must_change_password"])  # type: ignore[union-attr]
+        messages.success(self.request, "Đã đổi mật khẩu.")
+        return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bulk_accounts(request: HttpRequest) -> HttpResponse:
+    """Tạo tài khoản hàng loạt cho đảng viên của một chi bộ (or the whole scope)."""
+    scope = request.scope  # type: ignore[attr-defined]
+    if not scope.can_manage_registry:
+        raise PermissionDenied
+    cells = scope.manageable_organizations().cells().filter(active_to__isnull=True)
+    members = scope.members().filter(cell__in=cells).on_roll()
+    without = members.filter(user__isnull=True)
+    created = None
+    if request.method == "POST":
+        cell_id = request.POST.get("cell") or ""
+        target = without
+        if cell_id:
+            if not cells.filter(pk=cell_id).exists():
+                raise PermissionDenied
+            target = target.filter(cell_id=cell_id)
+        created = create_member_accounts(target.select_related("cell"))
+        messages.success(request, f"Đã tạo {len(created)} tài khoản mới.")
+    return render(
+        request,
+        "accounts/bulk.html",
+        {"cells": cells, "without_count": without.count(), "created": created},
+    )

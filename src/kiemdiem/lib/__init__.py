@@ -1,0 +1,1 @@
+"""Small pure helpers (Vietnamese text, dates) used by several apps."""

@@ -1,0 +1,1 @@
+"""Đảng viên: the member registry with its history (memberships, activity status, positions)."""

@@ -1,0 +1,207 @@
+"""Member registry (đảng viên).
+
+History is kept in periods so that "which cell was this member in on date D" and "which members did
+this cell have on date D" are plain queries (``Membership``), and so is the activity status on a date
+(``StatusPeriod``). The current cell and status are also kept on the member row for fast lists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from kiemdiem.lib.vietnamese import fold, name_sort_key
+from kiemdiem.organizations.models import LeadershipCollective, Organization
+
+from .validators import normalize_card_number, validate_card_number, validate_citizen_id
+
+
+class Gender(models.TextChoices):
+    MALE = "nam", "Nam"
+    FEMALE = "nu", "Nữ"
+
+
+class ActivityStatus(models.TextChoices):
+    ACTIVE = "dang_sinh_hoat", "Đang sinh hoạt"
+    EXEMPT = "mien_sinh_hoat", "Miễn sinh hoạt"
+    SUSPENDED = "dinh_chi", "Đình chỉ sinh hoạt"
+    TRANSFERRED_OUT = "da_chuyen_di", "Đã chuyển đi"
+    DECEASED = "tu_tran", "Từ trần"
+    REMOVED = "ra_khoi_dang", "Đã ra khỏi Đảng"
+
+
+# Statuses under which the member still belongs to the cell's roll.
+ON_ROLL = (ActivityStatus.ACTIVE, ActivityStatus.EXEMPT, ActivityStatus.SUSPENDED)
+
+
+def period_q(day: dt.date, start: str = "start", end: str = "end") -> Q:
+    return (Q(**{f"{start}__isnull": True}) | Q(**{f"{start}__lte": day})) & (
+        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": day})
+    )
+
+
+class MemberQuerySet(models.QuerySet["Member"]):
+    def search(self, text: str) -> MemberQuerySet:
+        """Diacritic- and case-insensitive search on name and card number."""
+        needle = fold(text)
+        if not needle:
+            return self
+        digits = normalize_card_number(text)
+        q = Q(search_name__contains=needle)
+        if digits.isdigit():
+            q |= Q(card_number__startswith=digits)
+        return self.filter(q)
+
+    def in_cell_on(self, cell: Organization, day: dt.date) -> MemberQuerySet:
+        return self.filter(
+            pk__in=Membership.objects.filter(period_q(day), organization=cell).values("member_id")
+        )
+
+    def on_roll(self) -> MemberQuerySet:
+        return self.filter(activity_status__in=ON_ROLL)
+
+
+class Member(models.Model):
+    """Đảng viên."""
+
+    card_number = models.CharField("số thẻ đảng viên", max_length=8, unique=True, validators=[validate_card_number])
+    full_name = models.CharField("họ và tên", max_length=120)
+    gender = models.CharField("giới tính", max_length=3, choices=Gender.choices)
+    date_of_birth = models.DateField("ngày sinh")
+    admitted_on = models.DateField("ngày vào Đảng")
+    official_on = models.DateField("ngày chính thức", null=True, blank=True)
+    cell = models.ForeignKey(
+        Organization, verbose_name="chi bộ", on_delete=models.PROTECT, related_name="members"
+    )
+    activity_status = models.CharField(
+        "tình trạng", max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.ACTIVE
+    )
+    activity_status_since = models.DateField("tình trạng từ ngày", null=True, blank=True)
+    activity_status_reason = models.CharField("lý do", max_length=255, blank=True, default="")
+    residence_address = models.CharField("nơi cư trú", max_length=255, blank=True, default="")
+    residence_cell = models.ForeignKey(
+        Organization, verbose_name="chi bộ nơi cư trú", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="residents",
+    )
+    workplace = models.CharField("nơi làm việc", max_length=255, blank=True, default="")
+    citizen_id = models.CharField(
+        "số CCCD", max_length=12, blank=True, default="", validators=[validate_citizen_id]
+    )
+    search_name = models.CharField(max_length=120, db_index=True, editable=False, default="")
+    sort_key = models.CharField(max_length=400, db_index=True, editable=False, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "đảng viên"
+        verbose_name_plural = "đảng viên"
+        ordering = ["sort_key", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citizen_id"], condition=~Q(citizen_id=""), name="member_citizen_id_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def is_official(self) -> bool:
+        return self.official_on is not None
+
+    @property
+    def party_status_label(self) -> str:
+        return "Chính thức" if self.is_official else "Dự bị"
+
+    @property
+    def active_elsewhere(self) -> bool:
+        """Lives in a residence cell other than the cell where he/she is active (QĐ 213)."""
+        return self.residence_cell_id is not None and self.residence_cell_id != self.cell_id
+
+    def clean(self) -> None:
+        self.card_number = normalize_card_number(self.card_number)
+        errors: dict[str, str] = {}
+        if self.date_of_birth and self.admitted_on:
+            age = (self.admitted_on - self.date_of_birth).days / 365.25
+            if age < 18:
+                errors["admitted_on"] = "Ngày vào Đảng phải khi đã đủ 18 tuổi."
+        if self.official_on and self.admitted_on and self.official_on <= self.admitted_on:
+            errors["official_on"] = "Ngày chính thức phải sau ngày vào Đảng."
+        if self.cell_id and not self.cell.is_cell:
+            errors["cell"] = "Đảng viên phải sinh hoạt tại một chi bộ."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.card_number = normalize_card_number(self.card_number)
+        self.search_name = fold(self.full_name)
+        self.sort_key = name_sort_key(self.full_name)
+        super().save(*args, **kwargs)
+
+    def cell_on(self, day: dt.date) -> Organization | None:
+        m = self.memberships.filter(period_q(day)).select_related("organization").first()
+        return m.organization if m else None
+
+    def status_on(self, day: dt.date) -> str | None:
+        p = self.status_periods.filter(period_q(day)).order_by("-start").first()
+        return p.status if p else None
+
+
+class Membership(models.Model):
+    """Sinh hoạt tại chi bộ trong một giai đoạn (transfers close one period and open another)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="memberships")
+    start = models.DateField("từ ngày", null=True, blank=True)
+    end = models.DateField("đến ngày", null=True, blank=True)
+    reason = models.CharField("lý do", max_length=255, blank=True, default="")
+
+    class Meta:
+        verbose_name = "giai đoạn sinh hoạt"
+        ordering = ["member", "start"]
+        indexes = [models.Index(fields=["organization", "start", "end"])]
+
+
+class StatusPeriod(models.Model):
+    """Tình trạng sinh hoạt theo thời gian (miễn sinh hoạt, đình chỉ…), with date and reason."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="status_periods")
+    status = models.CharField("tình trạng", max_length=20, choices=ActivityStatus.choices)
+    start = models.DateField("từ ngày", null=True, blank=True)
+    end = models.DateField("đến ngày", null=True, blank=True)
+    reason = models.CharField("lý do", max_length=255, blank=True, default="")
+
+    class Meta:
+        verbose_name = "giai đoạn tình trạng"
+        ordering = ["member", "start"]
+
+
+class Position(models.Model):
+    """Chức vụ lãnh đạo, quản lý (Bí thư, Chủ tịch UBND…), in a body, for a period."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="positions")
+    title = models.CharField("chức vụ", max_length=150)
+    organization = models.ForeignKey(
+        Organization, verbose_name="tổ chức đảng", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="positions",
+    )
+    collective = models.ForeignKey(
+        LeadershipCollective, verbose_name="tập thể lãnh đạo", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="positions",
+    )
+    body = models.CharField("cơ quan, đơn vị", max_length=200, blank=True, default="")
+    is_head = models.BooleanField("người đứng đầu", default=False)
+    start = models.DateField("từ ngày", null=True, blank=True)
+    end = models.DateField("đến ngày", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "chức vụ"
+        verbose_name_plural = "chức vụ"
+        ordering = ["member", "-start"]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.body or self.organization or self.collective}"

@@ -1,0 +1,1 @@
+"""Tổ chức đảng: the organization tree with its history (merges, splits, moves)."""

@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from kiemdiem.api.api import api
+
+urlpatterns = [
+    path("", include("kiemdiem.accounts.urls")),
+    path("", include("kiemdiem.web.urls")),
+    path("", include("kiemdiem.web.urls_data")),
+    path("api/", api.urls),
+]

@@ -1,0 +1,1 @@
+"""Giao diện web: the Vietnamese pages people use (layout, dashboard, tree, member registry)."""

@@ -1,0 +1,20 @@
+"""Navigation by role: which menu entries a user sees."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    scope = getattr(request, "scope", None)
+    if scope is None or not scope.is_authenticated:
+        return {"nav": []}
+    nav = [("Tổng quan", reverse("dashboard"))]
+    if scope.organizations().exists():
+        nav.append(("Tổ chức đảng", reverse("org_tree")))
+    nav.append(("Đảng viên", reverse("member_list")))
+    if scope.can_manage_registry:
+        nav.append(("Nhập / xuất dữ liệu", reverse("import_export")))
+        nav.append(("Tài khoản", reverse("bulk_accounts")))
+    return {"nav": nav, "scope": scope}
