@@ -1,0 +1,75 @@
+"""Who is calling: a bearer token or the web session (with CSRF on unsafe methods).
+
+Endpoints never look at roles: they ask ``scope_of(request)`` — the same ``Scope`` the web UI uses —
+for their querysets and permissions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja.errors import AuthenticationError, HttpError
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
+
+from kiemdiem.accounts.models import User
+from kiemdiem.accounts.scope import Scope
+
+from .models import ApiToken
+
+INVALID_TOKEN = "Mã truy cập không hợp lệ, đã bị thu hồi, hoặc tài khoản đã bị khóa."
+CSRF_FAILED = "Thiếu hoặc sai mã CSRF: khi dùng phiên đăng nhập, hãy gửi tiêu đề X-CSRFToken."
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer kd_…``: a token issued by ``POST /api/tokens`` or ``kiemdiem api_token``."""
+
+    openapi_description = "Mã truy cập API: Authorization: Bearer <mã>"
+
+    def authenticate(self, request: HttpRequest, token: str) -> User:
+        row = ApiToken.find_active(token.strip())
+        if row is None:
+            # A wrong token is refused outright rather than falling back to the session: a client
+            # that sends a token must learn that it no longer works.
+            raise AuthenticationError(401, INVALID_TOKEN)
+        request.api_token = row  # type: ignore[attr-defined]
+        return row.user  # type: ignore[return-value]
+
+
+class SessionAuth(APIKeyCookie):
+    """The web login's session cookie; unsafe methods need the CSRF token (header X-CSRFToken)."""
+
+    param_name: str = settings.SESSION_COOKIE_NAME
+    openapi_description = "Phiên đăng nhập web (cookie); phương thức ghi cần tiêu đề X-CSRFToken."
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, CSRF_FAILED)
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = request.user
+        return user if user.is_authenticated and user.is_active else None
+
+
+token_auth = TokenAuth()
+session_auth = SessionAuth()
+# Token first: a request carrying a token is judged by its token alone.
+ANY_AUTH = [token_auth, session_auth]
+
+
+def scope_of(request: HttpRequest) -> Scope:
+    """The caller's scope, built once per request from the authenticated user (token or session)."""
+    scope = getattr(request, "_api_scope", None)
+    if scope is None:
+        scope = Scope.for_user(request.auth)  # type: ignore[attr-defined]
+        request._api_scope = scope  # type: ignore[attr-defined]
+    return scope
+
+
+def auth_method(request: HttpRequest) -> str:
+    return "token" if getattr(request, "api_token", None) is not None else "session"
