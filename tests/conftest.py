@@ -6,6 +6,11 @@ from django.test import Client
 from .factories import PASSWORD, Ward, make_ward
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher", *settings.PASSWORD_HASHERS]
+
+
 @pytest.fixture
 def ward(db) -> Ward:  # type: ignore[no-untyped-def]
     return make_ward()
@@ -21,3 +26,20 @@ def login(client: Client):  # type: ignore[no-untyped-def]
         return client
 
     return _login
+
+
+# In CI the browser and PostgreSQL tests must run: a skip there is a failure.
+_REQUIRED = {"browser": "KIEMDIEM_REQUIRE_BROWSER", "postgres": "KIEMDIEM_REQUIRE_POSTGRES"}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+    import os
+
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and not hasattr(report, "wasxfail"):
+        for marker, env in _REQUIRED.items():
+            if item.get_closest_marker(marker) and os.environ.get(env) == "1":
+                report.outcome = "failed"
+                report.longrepr = f"{marker} test skipped but {env}=1 requires it to run: {report.longrepr}"

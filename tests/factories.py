@@ -18,7 +18,9 @@ PASSWORD = "Mat-khau-thu-2020"
 _cards = count(20_000_001)
 
 
-def make_org(code: str, name: str, kind: str, parent: Organization | None = None, **extra: object) -> Organization:
+def make_org(
+    code: str, name: str, kind: str, parent: Organization | None = None, **extra: object
+) -> Organization:
     org = Organization(code=code, name=name, kind=kind, parent=parent, **extra)
     org.save()
     if parent is not None:
@@ -26,7 +28,9 @@ def make_org(code: str, name: str, kind: str, parent: Organization | None = None
     return org
 
 
-def make_member(cell: Organization, full_name: str = "Nguyễn Văn An", since: dt.date | None = None, **extra: object) -> Member:
+def make_member(
+    cell: Organization, full_name: str = "Nguyễn Văn An", since: dt.date | None = None, **extra: object
+) -> Member:
     fields: dict[str, object] = {
         "card_number": f"{next(_cards):08d}",
         "gender": Gender.MALE,
@@ -43,7 +47,9 @@ def make_member(cell: Organization, full_name: str = "Nguyễn Văn An", since: 
     return member
 
 
-def make_user(username: str, role: str | None = None, org: Organization | None = None, member: Member | None = None) -> User:
+def make_user(
+    username: str, role: str | None = None, org: Organization | None = None, member: Member | None = None
+) -> User:
     user = User(username=username, member=member)
     user.set_password(PASSWORD)
     user.save()
@@ -68,16 +74,33 @@ class Ward:
 
 def make_ward() -> Ward:
     city = make_org("HN", "Đảng bộ thành phố Hà Nội", OrgKind.HIGHER)
-    ward = make_org("DB-TT", "Đảng bộ phường Thượng Thanh", OrgKind.GRASSROOTS_COMMITTEE, city, place_name="Thượng Thanh")
-    cell_a = make_org("TT-TDP01", "Chi bộ Tổ dân phố số 1", OrgKind.SUBORDINATE_CELL, ward, category=CellCategory.RESIDENTIAL)
-    cell_b = make_org("TT-UBND", "Chi bộ Cơ quan UBND phường", OrgKind.SUBORDINATE_CELL, ward, category=CellCategory.AGENCY)
+    ward = make_org(
+        "DB-TT", "Đảng bộ phường Thượng Thanh", OrgKind.GRASSROOTS_COMMITTEE, city, place_name="Thượng Thanh"
+    )
+    cell_a = make_org(
+        "TT-TDP01",
+        "Chi bộ Tổ dân phố số 1",
+        OrgKind.SUBORDINATE_CELL,
+        ward,
+        category=CellCategory.RESIDENTIAL,
+    )
+    cell_b = make_org(
+        "TT-UBND", "Chi bộ Cơ quan UBND phường", OrgKind.SUBORDINATE_CELL, ward, category=CellCategory.AGENCY
+    )
     other_ward = make_org("DB-GT", "Đảng bộ phường Giang Biên", OrgKind.GRASSROOTS_COMMITTEE, city)
-    other_cell = make_org("GB-TDP01", "Chi bộ Tổ dân phố số 1 Giang Biên", OrgKind.SUBORDINATE_CELL, other_ward,
-                          category=CellCategory.RESIDENTIAL)
+    other_cell = make_org(
+        "GB-TDP01",
+        "Chi bộ Tổ dân phố số 1 Giang Biên",
+        OrgKind.SUBORDINATE_CELL,
+        other_ward,
+        category=CellCategory.RESIDENTIAL,
+    )
     w = Ward(city, ward, cell_a, cell_b, other_ward, other_cell)
     w.members["an"] = make_member(cell_a, "Nguyễn Văn An", citizen_id="001070012345")
     w.members["binh"] = make_member(cell_a, "Trần Thị Bình", gender=Gender.FEMALE)
-    w.members["cuong"] = make_member(cell_b, "Lê Văn Cường", residence_cell=cell_a, residence_address="Số 5 ngõ 12, Tổ 1")
+    w.members["cuong"] = make_member(
+        cell_b, "Lê Văn Cường", residence_cell=cell_a, residence_address="Số 5 ngõ 12, Tổ 1"
+    )
     w.members["dung"] = make_member(cell_b, "Phạm Thị Dung", gender=Gender.FEMALE)
     w.members["xa"] = make_member(other_cell, "Hoàng Văn Xa")
     w.users["office"] = make_user("office", Role.OFFICE, ward)

@@ -14,7 +14,12 @@ class User(AbstractUser):
     """Tài khoản người dùng; a member's account is linked to his/her registry entry."""
 
     member = models.OneToOneField(
-        Member, verbose_name="đảng viên", null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
+        Member,
+        verbose_name="đảng viên",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
     )
     must_change_password = models.BooleanField("phải đổi mật khẩu", default=False)
 
@@ -54,7 +59,11 @@ class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField("vai trò", max_length=20, choices=Role.choices)
     organization = models.ForeignKey(
-        Organization, verbose_name="tổ chức", null=True, blank=True, on_delete=models.CASCADE,
+        Organization,
+        verbose_name="tổ chức",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="role_assignments",
     )
 

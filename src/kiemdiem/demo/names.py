@@ -5,8 +5,38 @@ FAMILY = [
     ("Bùi", 3), ("Đặng", 3), ("Ngô", 3), ("Dương", 2), ("Đinh", 2), ("Phan", 2), ("Lý", 1),
     ("Đào", 2), ("Trịnh", 2), ("Mai", 1), ("Tạ", 1), ("Lương", 1), ("Chu", 1), ("Kiều", 1),
 ]  # fmt: skip
-MIDDLE_MALE = ["Văn", "Đức", "Minh", "Quang", "Hữu", "Xuân", "Công", "Mạnh", "Tiến", "Thanh", "Ngọc", "Duy", "Anh", "Trọng", "Bá"]
-MIDDLE_FEMALE = ["Thị", "Thị", "Thị", "Thu", "Ngọc", "Thanh", "Minh", "Phương", "Bích", "Hồng", "Kim", "Thùy", "Mai"]
+MIDDLE_MALE = [
+    "Văn",
+    "Đức",
+    "Minh",
+    "Quang",
+    "Hữu",
+    "Xuân",
+    "Công",
+    "Mạnh",
+    "Tiến",
+    "Thanh",
+    "Ngọc",
+    "Duy",
+    "Anh",
+    "Trọng",
+    "Bá",
+]
+MIDDLE_FEMALE = [
+    "Thị",
+    "Thị",
+    "Thị",
+    "Thu",
+    "Ngọc",
+    "Thanh",
+    "Minh",
+    "Phương",
+    "Bích",
+    "Hồng",
+    "Kim",
+    "Thùy",
+    "Mai",
+]
 GIVEN_MALE = [
     "Hùng", "Dũng", "Cường", "Tuấn", "Hải", "Sơn", "Long", "Nam", "Thắng", "Bình", "Hòa", "Khánh",
     "Lâm", "Phong", "Quân", "Trung", "Việt", "Đạt", "Hiếu", "Tùng", "Thành", "Huy", "Kiên", "Toàn",
@@ -17,4 +47,12 @@ GIVEN_FEMALE = [
     "Hạnh", "Dung", "Loan", "Nhung", "Oanh", "Ánh", "Vân", "Huyền", "Liên", "Hiền", "Phượng", "Tuyết",
     "Thơm", "Quyên", "Ơn", "Ân", "Giang", "Hà",
 ]  # fmt: skip
-STREETS = ["Thượng Thanh", "Đức Giang", "Tình Quang", "Thép Mới", "Vũ Đức Thận", "Đặng Vũ Hỷ", "Nguyễn Văn Linh"]
+STREETS = [
+    "Thượng Thanh",
+    "Đức Giang",
+    "Tình Quang",
+    "Thép Mới",
+    "Vũ Đức Thận",
+    "Đặng Vũ Hỷ",
+    "Nguyễn Văn Linh",
+]

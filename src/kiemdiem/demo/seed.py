@@ -55,7 +55,9 @@ class CellSpec:
 
 def cell_specs() -> list[CellSpec]:
     specs = [
-        CellSpec(f"TT-TDP{i:02d}", f"Chi bộ Tổ dân phố số {i}", CellCategory.RESIDENTIAL, 47 + (i * 7) % 19, 0.7)
+        CellSpec(
+            f"TT-TDP{i:02d}", f"Chi bộ Tổ dân phố số {i}", CellCategory.RESIDENTIAL, 47 + (i * 7) % 19, 0.7
+        )
         for i in range(1, 20)
     ]
     specs += [
@@ -80,8 +82,14 @@ WORKPLACES = {
     "TT-CTY": "Công ty Cổ phần Cơ khí Sông Đuống",
 }
 RETIRED = ["Hưu trí", "Hưu trí", "Hưu trí", "Cựu chiến binh, hưu trí", "Nội trợ", "Kinh doanh tự do"]
-WORKING = ["Kinh doanh tự do", "Công ty TNHH Thương mại Gia Lâm", "Bệnh viện Đa khoa Đức Giang",
-           "Ngân hàng TMCP (chi nhánh Long Biên)", "Hợp tác xã dịch vụ Thượng Thanh", "Lao động tự do"]
+WORKING = [
+    "Kinh doanh tự do",
+    "Công ty TNHH Thương mại Gia Lâm",
+    "Bệnh viện Đa khoa Đức Giang",
+    "Ngân hàng TMCP (chi nhánh Long Biên)",
+    "Hợp tác xã dịch vụ Thượng Thanh",
+    "Lao động tự do",
+]
 
 
 def _date_between(rng: random.Random, a: dt.date, b: dt.date) -> dt.date:
@@ -116,17 +124,32 @@ def load(seed: int = 2020) -> dict[str, str]:
     """Load the seed ward; returns the demo logins {role label: username}."""
     rng = random.Random(seed)
     hanoi = _org("HN", "Đảng bộ thành phố Hà Nội", OrgKind.HIGHER, None, place_name="Hà Nội")
-    long_bien = _org("HN-LB", "Đảng bộ quận Long Biên", OrgKind.HIGHER, hanoi, place_name="Long Biên",
-                     active_to=dt.date(2025, 6, 30), note="Kết thúc hoạt động cấp huyện từ 01/7/2025.")
-    ward = _org(WARD_CODE, "Đảng bộ phường Thượng Thanh", OrgKind.GRASSROOTS_COMMITTEE, long_bien,
-                active_from=WARD_FROM, place_name="Thượng Thanh")
+    long_bien = _org(
+        "HN-LB",
+        "Đảng bộ quận Long Biên",
+        OrgKind.HIGHER,
+        hanoi,
+        place_name="Long Biên",
+        active_to=dt.date(2025, 6, 30),
+        note="Kết thúc hoạt động cấp huyện từ 01/7/2025.",
+    )
+    ward = _org(
+        WARD_CODE,
+        "Đảng bộ phường Thượng Thanh",
+        OrgKind.GRASSROOTS_COMMITTEE,
+        long_bien,
+        active_from=WARD_FROM,
+        place_name="Thượng Thanh",
+    )
     # 2025 reorganisation: district-level committees were dissolved; the ward is directly under the city.
     ParentPeriod.objects.filter(organization=ward).update(end=MERGE_DAY - dt.timedelta(days=1))
     ParentPeriod.objects.create(organization=ward, parent=hanoi, start=MERGE_DAY)
     ward.parent = hanoi
     ward.save()
     moved = OrganizationEvent.objects.create(
-        kind=EventKind.MOVED, date=MERGE_DAY, decision="Nghị quyết sắp xếp đơn vị hành chính 2025",
+        kind=EventKind.MOVED,
+        date=MERGE_DAY,
+        decision="Nghị quyết sắp xếp đơn vị hành chính 2025",
         reason="Kết thúc hoạt động cấp huyện; đảng bộ phường trực thuộc Thành ủy Hà Nội.",
     )
     moved.sources.set([ward])
@@ -134,15 +157,29 @@ def load(seed: int = 2020) -> dict[str, str]:
 
     cells: dict[str, Organization] = {}
     for spec in cell_specs():
-        cells[spec.code] = _org(spec.code, spec.name, OrgKind.SUBORDINATE_CELL, ward, category=spec.category,
-                                active_from=dt.date(1990, 1, 1))
+        cells[spec.code] = _org(
+            spec.code,
+            spec.name,
+            OrgKind.SUBORDINATE_CELL,
+            ward,
+            category=spec.category,
+            active_from=dt.date(1990, 1, 1),
+        )
     # One residential group merged into its neighbour in the 2025 reorganisation (kept for history).
-    old = _org("TT-TDP20", "Chi bộ Tổ dân phố số 20", OrgKind.SUBORDINATE_CELL, ward,
-               category=CellCategory.RESIDENTIAL, active_from=dt.date(1990, 1, 1),
-               active_to=MERGE_DAY - dt.timedelta(days=1))
+    old = _org(
+        "TT-TDP20",
+        "Chi bộ Tổ dân phố số 20",
+        OrgKind.SUBORDINATE_CELL,
+        ward,
+        category=CellCategory.RESIDENTIAL,
+        active_from=dt.date(1990, 1, 1),
+        active_to=MERGE_DAY - dt.timedelta(days=1),
+    )
     ParentPeriod.objects.filter(organization=old).update(end=old.active_to)
     merge = OrganizationEvent.objects.create(
-        kind=EventKind.MERGED, date=MERGE_DAY, decision="Quyết định 15-QĐ/ĐU",
+        kind=EventKind.MERGED,
+        date=MERGE_DAY,
+        decision="Quyết định 15-QĐ/ĐU",
         reason="Sáp nhập tổ dân phố số 20 vào tổ dân phố số 19 theo sắp xếp tổ dân phố năm 2025.",
     )
     merge.sources.set([old])
@@ -157,15 +194,28 @@ def load(seed: int = 2020) -> dict[str, str]:
     for spec in cell_specs():
         cell = cells[spec.code]
         for _ in range(spec.size):
-            gender = Gender.MALE if rng.random() < (0.75 if spec.category == CellCategory.ARMED_FORCES else 0.52) else Gender.FEMALE
+            gender = (
+                Gender.MALE
+                if rng.random() < (0.75 if spec.category == CellCategory.ARMED_FORCES else 0.52)
+                else Gender.FEMALE
+            )
             elderly = rng.random() < spec.elderly
-            born = _date_between(rng, dt.date(1935, 1, 1), dt.date(1962, 12, 31)) if elderly else \
-                _date_between(rng, dt.date(1966, 1, 1), dt.date(2001, 12, 31))
+            born = (
+                _date_between(rng, dt.date(1935, 1, 1), dt.date(1962, 12, 31))
+                if elderly
+                else _date_between(rng, dt.date(1966, 1, 1), dt.date(2001, 12, 31))
+            )
             earliest = dt.date(born.year + 18, born.month, min(born.day, 28)) + dt.timedelta(days=30)
-            admitted = _date_between(rng, earliest, min(TODAY - dt.timedelta(days=40), dt.date(born.year + 45, 1, 1)))
+            admitted = _date_between(
+                rng, earliest, min(TODAY - dt.timedelta(days=40), dt.date(born.year + 45, 1, 1))
+            )
             if rng.random() < 0.045:  # recently admitted, still probationary
                 admitted = _date_between(rng, TODAY - dt.timedelta(days=360), TODAY - dt.timedelta(days=20))
-            official = admitted.replace(year=admitted.year + 1) if admitted.replace(year=admitted.year + 1) <= TODAY else None
+            official = (
+                admitted.replace(year=admitted.year + 1)
+                if admitted.replace(year=admitted.year + 1) <= TODAY
+                else None
+            )
             card += rng.randrange(1, 40)
             cccd = ""
             if rng.random() < 0.85:
@@ -181,10 +231,19 @@ def load(seed: int = 2020) -> dict[str, str]:
             else:
                 workplace = WORKPLACES[spec.code]
             m = Member(
-                card_number=f"{card:08d}", full_name=name, gender=gender, date_of_birth=born,
-                admitted_on=admitted, official_on=official, cell=cell, residence_address=address,
-                residence_cell=home, workplace=workplace, citizen_id=cccd,
-                search_name=fold(name), sort_key=name_sort_key(name),
+                card_number=f"{card:08d}",
+                full_name=name,
+                gender=gender,
+                date_of_birth=born,
+                admitted_on=admitted,
+                official_on=official,
+                cell=cell,
+                residence_address=address,
+                residence_cell=home,
+                workplace=workplace,
+                citizen_id=cccd,
+                search_name=fold(name),
+                sort_key=name_sort_key(name),
                 activity_status=ActivityStatus.ACTIVE,
             )
             members.append(m)
@@ -194,14 +253,22 @@ def load(seed: int = 2020) -> dict[str, str]:
     tdp19 = cells["TT-TDP19"]
     for m in members:
         start = max(m.admitted_on, dt.date(1990, 1, 1))
-        if m.cell.pk == tdp19.pk and rng.random() < 0.4 and m.admitted_on < MERGE_DAY - dt.timedelta(days=400):
+        if (
+            m.cell.pk == tdp19.pk
+            and rng.random() < 0.4
+            and m.admitted_on < MERGE_DAY - dt.timedelta(days=400)
+        ):
             # came from the merged group 20
             periods.append((m.pk, old, start, MERGE_DAY - dt.timedelta(days=1), ""))
             periods.append((m.pk, tdp19, MERGE_DAY, None, "Hợp nhất: sáp nhập tổ dân phố số 20"))
-            m.residence_address = m.residence_address.replace("Tổ dân phố số 19", "Tổ dân phố số 19 (trước là số 20)")
+            m.residence_address = m.residence_address.replace(
+                "Tổ dân phố số 19", "Tổ dân phố số 19 (trước là số 20)"
+            )
         elif rng.random() < 0.06 and m.admitted_on < dt.date(2015, 1, 1):
             prior = rng.choice([c for c in cells.values() if c.pk != m.cell_id])
-            moved_on = _date_between(rng, max(start, dt.date(2016, 1, 1)) + dt.timedelta(days=30), dt.date(2024, 6, 1))
+            moved_on = _date_between(
+                rng, max(start, dt.date(2016, 1, 1)) + dt.timedelta(days=30), dt.date(2024, 6, 1)
+            )
             periods.append((m.pk, prior, start, moved_on - dt.timedelta(days=1), ""))
             periods.append((m.pk, m.cell, moved_on, None, "Chuyển sinh hoạt đảng trong đảng bộ"))
         else:
@@ -213,26 +280,72 @@ def load(seed: int = 2020) -> dict[str, str]:
     elderly_members = [m for m in members if now_year - m.date_of_birth.year >= 80]
     for m in rng.sample(elderly_members, min(38, len(elderly_members))):
         since = _date_between(rng, dt.date(2017, 1, 1), dt.date(2025, 10, 1))
-        reason = rng.choice(["Tuổi cao (trên 80 tuổi), tự nguyện xin miễn", "Sức khỏe yếu, thường xuyên điều trị"])
+        reason = rng.choice(
+            ["Tuổi cao (trên 80 tuổi), tự nguyện xin miễn", "Sức khỏe yếu, thường xuyên điều trị"]
+        )
         _change_status(m, statuses, ActivityStatus.EXEMPT, since, reason)
-    young_sick = [m for m in members if m.activity_status == ActivityStatus.ACTIVE and now_year - m.date_of_birth.year < 80]
+    young_sick = [
+        m
+        for m in members
+        if m.activity_status == ActivityStatus.ACTIVE and now_year - m.date_of_birth.year < 80
+    ]
     for m in rng.sample(young_sick, 4):
-        _change_status(m, statuses, ActivityStatus.EXEMPT, dt.date(2024, 3, 1), "Ốm đau dài ngày (có xác nhận của cơ sở y tế)")
-    suspended = rng.choice([m for m in members if m.cell.category == CellCategory.RESIDENTIAL and m.activity_status == ActivityStatus.ACTIVE])
-    _change_status(suspended, statuses, ActivityStatus.SUSPENDED, dt.date(2026, 9, 15),
-                   "Đình chỉ sinh hoạt đảng trong thời gian cơ quan có thẩm quyền điều tra, xác minh")
+        _change_status(
+            m,
+            statuses,
+            ActivityStatus.EXEMPT,
+            dt.date(2024, 3, 1),
+            "Ốm đau dài ngày (có xác nhận của cơ sở y tế)",
+        )
+    suspended = rng.choice(
+        [
+            m
+            for m in members
+            if m.cell.category == CellCategory.RESIDENTIAL and m.activity_status == ActivityStatus.ACTIVE
+        ]
+    )
+    _change_status(
+        suspended,
+        statuses,
+        ActivityStatus.SUSPENDED,
+        dt.date(2026, 9, 15),
+        "Đình chỉ sinh hoạt đảng trong thời gian cơ quan có thẩm quyền điều tra, xác minh",
+    )
     for m in rng.sample([m for m in members if m.activity_status == ActivityStatus.ACTIVE], 3):
-        _change_status(m, statuses, ActivityStatus.DECEASED, _date_between(rng, dt.date(2024, 1, 1), dt.date(2026, 10, 1)), "Từ trần")
-    for m in rng.sample([m for m in members if m.activity_status == ActivityStatus.ACTIVE and m.cell.category != CellCategory.RESIDENTIAL], 2):
-        _change_status(m, statuses, ActivityStatus.TRANSFERRED_OUT, dt.date(2026, 8, 1), "Chuyển sinh hoạt đảng chính thức ra ngoài đảng bộ")
+        _change_status(
+            m,
+            statuses,
+            ActivityStatus.DECEASED,
+            _date_between(rng, dt.date(2024, 1, 1), dt.date(2026, 10, 1)),
+            "Từ trần",
+        )
+    for m in rng.sample(
+        [
+            m
+            for m in members
+            if m.activity_status == ActivityStatus.ACTIVE and m.cell.category != CellCategory.RESIDENTIAL
+        ],
+        2,
+    ):
+        _change_status(
+            m,
+            statuses,
+            ActivityStatus.TRANSFERRED_OUT,
+            dt.date(2026, 8, 1),
+            "Chuyển sinh hoạt đảng chính thức ra ngoài đảng bộ",
+        )
     Member.objects.bulk_update(
-        members, ["activity_status", "activity_status_since", "activity_status_reason", "residence_address"], batch_size=500
+        members,
+        ["activity_status", "activity_status_since", "activity_status_reason", "residence_address"],
+        batch_size=500,
     )
     Membership.objects.bulk_create(
-        [Membership(member_id=mid, organization=o, start=s, end=e, reason=r) for mid, o, s, e, r in periods], batch_size=1000
+        [Membership(member_id=mid, organization=o, start=s, end=e, reason=r) for mid, o, s, e, r in periods],
+        batch_size=1000,
     )
     StatusPeriod.objects.bulk_create(
-        [StatusPeriod(member_id=mid, status=st, start=s, end=e, reason=r) for mid, st, s, e, r in statuses], batch_size=1000
+        [StatusPeriod(member_id=mid, status=st, start=s, end=e, reason=r) for mid, st, s, e, r in statuses],
+        batch_size=1000,
     )
 
     logins = _leadership(rng, ward, cells, members)
@@ -247,38 +360,100 @@ def _change_status(m: Member, statuses: list, status: str, since: dt.date, reaso
     m.activity_status, m.activity_status_since, m.activity_status_reason = status, since, reason
 
 
-def _leadership(rng: random.Random, ward: Organization, cells: dict[str, Organization], members: list[Member]) -> dict[str, str]:
+def _leadership(
+    rng: random.Random, ward: Organization, cells: dict[str, Organization], members: list[Member]
+) -> dict[str, str]:
     """The ward committee, its standing committee, leadership collectives, positions and demo accounts."""
-    active = [m for m in members if m.activity_status == ActivityStatus.ACTIVE and m.official_on
-              and 1965 <= m.date_of_birth.year <= 1992]
+    active = [
+        m
+        for m in members
+        if m.activity_status == ActivityStatus.ACTIVE
+        and m.official_on
+        and 1965 <= m.date_of_birth.year <= 1992
+    ]
     ubnd_staff = [m for m in active if m.cell.code == "TT-UBND"]
     term = dt.date(2020, 9, 1)
-    bch = LeadershipCollective.objects.create(organization=ward, kind=CollectiveKind.EXECUTIVE,
-                                              name="Ban Chấp hành Đảng bộ phường Thượng Thanh khóa XXIV", active_from=term)
-    btv = LeadershipCollective.objects.create(organization=ward, kind=CollectiveKind.STANDING,
-                                              name="Ban Thường vụ Đảng ủy phường Thượng Thanh", active_from=term)
-    ubnd = LeadershipCollective.objects.create(organization=ward, kind=CollectiveKind.PEOPLES_COMMITTEE,
-                                               name="Tập thể lãnh đạo UBND phường Thượng Thanh")
-    hdnd = LeadershipCollective.objects.create(organization=ward, kind=CollectiveKind.PEOPLES_COUNCIL,
-                                               name="Thường trực HĐND phường Thượng Thanh")
-    mttq = LeadershipCollective.objects.create(organization=ward, kind=CollectiveKind.FRONT,
-                                               name="Ban Thường trực Ủy ban MTTQ Việt Nam phường Thượng Thanh")
+    bch = LeadershipCollective.objects.create(
+        organization=ward,
+        kind=CollectiveKind.EXECUTIVE,
+        name="Ban Chấp hành Đảng bộ phường Thượng Thanh khóa XXIV",
+        active_from=term,
+    )
+    btv = LeadershipCollective.objects.create(
+        organization=ward,
+        kind=CollectiveKind.STANDING,
+        name="Ban Thường vụ Đảng ủy phường Thượng Thanh",
+        active_from=term,
+    )
+    ubnd = LeadershipCollective.objects.create(
+        organization=ward,
+        kind=CollectiveKind.PEOPLES_COMMITTEE,
+        name="Tập thể lãnh đạo UBND phường Thượng Thanh",
+    )
+    hdnd = LeadershipCollective.objects.create(
+        organization=ward, kind=CollectiveKind.PEOPLES_COUNCIL, name="Thường trực HĐND phường Thượng Thanh"
+    )
+    mttq = LeadershipCollective.objects.create(
+        organization=ward,
+        kind=CollectiveKind.FRONT,
+        name="Ban Thường trực Ủy ban MTTQ Việt Nam phường Thượng Thanh",
+    )
     picks = rng.sample(ubnd_staff, 10)
-    secretary, deputy, chair_ubnd, chair_hdnd, chair_mttq, vice_ubnd, vice_ubnd2, police_head, union_w, youth = picks
+    (
+        secretary,
+        deputy,
+        chair_ubnd,
+        chair_hdnd,
+        chair_mttq,
+        vice_ubnd,
+        vice_ubnd2,
+        police_head,
+        union_w,
+        youth,
+    ) = picks
     police = [m for m in active if m.cell.code == "TT-CA"]
     police_head = rng.choice(police)
     pos: list[Position] = []
 
-    def add(m: Member, title: str, coll: LeadershipCollective | None, body: str, head: bool = False,
-            start: dt.date = term) -> None:
-        pos.append(Position(member=m, title=title, collective=coll, organization=ward if coll in (bch, btv) else None,
-                            body=body, is_head=head, start=start))
+    def add(
+        m: Member,
+        title: str,
+        coll: LeadershipCollective | None,
+        body: str,
+        head: bool = False,
+        start: dt.date = term,
+    ) -> None:
+        pos.append(
+            Position(
+                member=m,
+                title=title,
+                collective=coll,
+                organization=ward if coll in (bch, btv) else None,
+                body=body,
+                is_head=head,
+                start=start,
+            )
+        )
 
     add(secretary, "Bí thư Đảng ủy", btv, "Đảng ủy phường Thượng Thanh", head=True)
     add(deputy, "Phó Bí thư Thường trực Đảng ủy", btv, "Đảng ủy phường Thượng Thanh")
     add(chair_ubnd, "Phó Bí thư Đảng ủy", btv, "Đảng ủy phường Thượng Thanh")
-    add(chair_ubnd, "Chủ tịch UBND phường", ubnd, "UBND phường Thượng Thanh", head=True, start=dt.date(2021, 6, 1))
-    add(chair_hdnd, "Chủ tịch HĐND phường", hdnd, "HĐND phường Thượng Thanh", head=True, start=dt.date(2021, 6, 1))
+    add(
+        chair_ubnd,
+        "Chủ tịch UBND phường",
+        ubnd,
+        "UBND phường Thượng Thanh",
+        head=True,
+        start=dt.date(2021, 6, 1),
+    )
+    add(
+        chair_hdnd,
+        "Chủ tịch HĐND phường",
+        hdnd,
+        "HĐND phường Thượng Thanh",
+        head=True,
+        start=dt.date(2021, 6, 1),
+    )
     add(chair_hdnd, "Ủy viên Ban Thường vụ Đảng ủy", btv, "Đảng ủy phường Thượng Thanh")
     add(vice_ubnd, "Phó Chủ tịch UBND phường", ubnd, "UBND phường Thượng Thanh", start=dt.date(2021, 6, 1))
     add(vice_ubnd2, "Phó Chủ tịch UBND phường", ubnd, "UBND phường Thượng Thanh", start=dt.date(2021, 6, 1))
@@ -286,7 +461,17 @@ def _leadership(rng: random.Random, ward: Organization, cells: dict[str, Organiz
     add(police_head, "Trưởng Công an phường", btv, "Công an phường Thượng Thanh")
     add(union_w, "Chủ tịch Hội Liên hiệp Phụ nữ phường", None, "Hội LHPN phường Thượng Thanh", head=True)
     add(youth, "Bí thư Đoàn Thanh niên phường", None, "Đoàn TNCS Hồ Chí Minh phường Thượng Thanh", head=True)
-    bch_members = {secretary, deputy, chair_ubnd, chair_hdnd, chair_mttq, vice_ubnd, police_head, union_w, youth}
+    bch_members = {
+        secretary,
+        deputy,
+        chair_ubnd,
+        chair_hdnd,
+        chair_mttq,
+        vice_ubnd,
+        police_head,
+        union_w,
+        youth,
+    }
     others = rng.sample([m for m in active if m not in bch_members], 6)
     heads = {m.cell_id for m in others}
     for m in others:
@@ -296,19 +481,47 @@ def _leadership(rng: random.Random, ward: Organization, cells: dict[str, Organiz
     # A secretary for every cell (chi ủy where the cell is large enough to have one).
     cell_secretaries: dict[str, Member] = {}
     for code, cell in cells.items():
-        pool = [m for m in members if m.cell_id == cell.pk and m.activity_status == ActivityStatus.ACTIVE and m.official_on
-                and m not in bch_members and m.cell_id not in heads]
+        pool = [
+            m
+            for m in members
+            if m.cell_id == cell.pk
+            and m.activity_status == ActivityStatus.ACTIVE
+            and m.official_on
+            and m not in bch_members
+            and m.cell_id not in heads
+        ]
         pool = pool or [m for m in members if m.cell_id == cell.pk and m.official_on]
         sec = rng.choice(pool)
         cell_secretaries[code] = sec
         if len(pool) >= 9:
-            committee = LeadershipCollective.objects.create(organization=cell, kind=CollectiveKind.CELL_COMMITTEE,
-                                                            name=f"Chi ủy {cell.name}", active_from=term)
-            pos.append(Position(member=sec, title="Bí thư Chi bộ", organization=cell, collective=committee,
-                                body=cell.name, is_head=True, start=term))
+            committee = LeadershipCollective.objects.create(
+                organization=cell,
+                kind=CollectiveKind.CELL_COMMITTEE,
+                name=f"Chi ủy {cell.name}",
+                active_from=term,
+            )
+            pos.append(
+                Position(
+                    member=sec,
+                    title="Bí thư Chi bộ",
+                    organization=cell,
+                    collective=committee,
+                    body=cell.name,
+                    is_head=True,
+                    start=term,
+                )
+            )
         else:
-            pos.append(Position(member=sec, title="Bí thư Chi bộ", organization=cell, body=cell.name,
-                                is_head=True, start=term))
+            pos.append(
+                Position(
+                    member=sec,
+                    title="Bí thư Chi bộ",
+                    organization=cell,
+                    body=cell.name,
+                    is_head=True,
+                    start=term,
+                )
+            )
     Position.objects.bulk_create(pos)
 
     def account(username: str, first: str, member: Member | None, role: str, org: Organization | None) -> str:
@@ -322,18 +535,29 @@ def _leadership(rng: random.Random, ward: Organization, cells: dict[str, Organiz
 
     hanoi = ward.parent
     tdp1 = cells["TT-TDP01"]
-    ordinary = next(m for m in members if m.cell_id == tdp1.pk and m.activity_status == ActivityStatus.ACTIVE
-                    and m is not cell_secretaries["TT-TDP01"] and m.official_on and m.date_of_birth.year > 1960)
+    ordinary = next(
+        m
+        for m in members
+        if m.cell_id == tdp1.pk
+        and m.activity_status == ActivityStatus.ACTIVE
+        and m is not cell_secretaries["TT-TDP01"]
+        and m.official_on
+        and m.date_of_birth.year > 1960
+    )
     logins = {
         "Văn phòng Đảng ủy": account("vanphong", "Văn phòng Đảng ủy", None, Role.OFFICE, ward),
         "Ban Thường vụ": account("thuongvu", "", secretary, Role.STANDING, ward),
-        "Bí thư chi bộ (Tổ dân phố số 1)": account("bithu.tdp1", "", cell_secretaries["TT-TDP01"], Role.CELL_SECRETARY, tdp1),
+        "Bí thư chi bộ (Tổ dân phố số 1)": account(
+            "bithu.tdp1", "", cell_secretaries["TT-TDP01"], Role.CELL_SECRETARY, tdp1
+        ),
         "Đảng viên (Tổ dân phố số 1)": account("dangvien", "", ordinary, Role.MEMBER, None),
         "Bí thư chi bộ nơi cư trú (Tổ dân phố số 2)": account(
-            "cutru.tdp2", "", cell_secretaries["TT-TDP02"], Role.RESIDENCE_SECRETARY, cells["TT-TDP02"]),
+            "cutru.tdp2", "", cell_secretaries["TT-TDP02"], Role.RESIDENCE_SECRETARY, cells["TT-TDP02"]
+        ),
         "Cấp trên (chỉ xem)": account("captren", "Ban Tổ chức Thành ủy", None, Role.HIGHER, hanoi),
     }
     # The residence-cell secretary is also the secretary of his/her own cell.
-    RoleAssignment.objects.create(user=User.objects.get(username="cutru.tdp2"), role=Role.CELL_SECRETARY,
-                                  organization=cells["TT-TDP02"])
+    RoleAssignment.objects.create(
+        user=User.objects.get(username="cutru.tdp2"), role=Role.CELL_SECRETARY, organization=cells["TT-TDP02"]
+    )
     return logins

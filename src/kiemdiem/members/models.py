@@ -67,7 +67,9 @@ class MemberQuerySet(models.QuerySet["Member"]):
 class Member(models.Model):
     """Đảng viên."""
 
-    card_number = models.CharField("số thẻ đảng viên", max_length=8, unique=True, validators=[validate_card_number])
+    card_number = models.CharField(
+        "số thẻ đảng viên", max_length=8, unique=True, validators=[validate_card_number]
+    )
     full_name = models.CharField("họ và tên", max_length=120)
     gender = models.CharField("giới tính", max_length=3, choices=Gender.choices)
     date_of_birth = models.DateField("ngày sinh")
@@ -83,7 +85,11 @@ class Member(models.Model):
     activity_status_reason = models.CharField("lý do", max_length=255, blank=True, default="")
     residence_address = models.CharField("nơi cư trú", max_length=255, blank=True, default="")
     residence_cell = models.ForeignKey(
-        Organization, verbose_name="chi bộ nơi cư trú", null=True, blank=True, on_delete=models.SET_NULL,
+        Organization,
+        verbose_name="chi bộ nơi cư trú",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="residents",
     )
     workplace = models.CharField("nơi làm việc", max_length=255, blank=True, default="")
@@ -108,6 +114,12 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.card_number = normalize_card_number(self.card_number)
+        self.search_name = fold(self.full_name)
+        self.sort_key = name_sort_key(self.full_name)
+        super().save(*args, **kwargs)
 
     @property
     def is_official(self) -> bool:
@@ -136,12 +148,6 @@ class Member(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        self.card_number = normalize_card_number(self.card_number)
-        self.search_name = fold(self.full_name)
-        self.sort_key = name_sort_key(self.full_name)
-        super().save(*args, **kwargs)
-
     def cell_on(self, day: dt.date) -> Organization | None:
         m = self.memberships.filter(period_q(day)).select_related("organization").first()
         return m.organization if m else None
@@ -165,6 +171,9 @@ class Membership(models.Model):
         ordering = ["member", "start"]
         indexes = [models.Index(fields=["organization", "start", "end"])]
 
+    def __str__(self) -> str:
+        return f"{self.member} — {self.organization}"
+
 
 class StatusPeriod(models.Model):
     """Tình trạng sinh hoạt theo thời gian (miễn sinh hoạt, đình chỉ…), with date and reason."""
@@ -179,6 +188,9 @@ class StatusPeriod(models.Model):
         verbose_name = "giai đoạn tình trạng"
         ordering = ["member", "start"]
 
+    def __str__(self) -> str:
+        return f"{self.member} — {self.get_status_display()}"
+
 
 class Position(models.Model):
     """Chức vụ lãnh đạo, quản lý (Bí thư, Chủ tịch UBND…), in a body, for a period."""
@@ -186,12 +198,20 @@ class Position(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="positions")
     title = models.CharField("chức vụ", max_length=150)
     organization = models.ForeignKey(
-        Organization, verbose_name="tổ chức đảng", null=True, blank=True, on_delete=models.PROTECT,
+        Organization,
+        verbose_name="tổ chức đảng",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="positions",
     )
     collective = models.ForeignKey(
-        LeadershipCollective, verbose_name="tập thể lãnh đạo", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="positions",
+        LeadershipCollective,
+        verbose_name="tập thể lãnh đạo",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="positions",
     )
     body = models.CharField("cơ quan, đơn vị", max_length=200, blank=True, default="")
     is_head = models.BooleanField("người đứng đầu", default=False)

@@ -52,5 +52,7 @@ def set_activity_status(member: Member, status: str, day: dt.date, reason: str =
     member.activity_status = status
     member.activity_status_since = day
     member.activity_status_reason = reason
-    member.save(update_fields=["activity_status", "activity_status_since", "activity_status_reason", "updated_at"])
+    member.save(
+        update_fields=["activity_status", "activity_status_since", "activity_status_reason", "updated_at"]
+    )
     return period

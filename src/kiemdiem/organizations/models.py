@@ -14,7 +14,8 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Substr
 
 
 class OrgKind(models.TextChoices):
@@ -66,7 +67,11 @@ class Organization(models.Model):
         "loại hình chi bộ", max_length=20, choices=CellCategory.choices, blank=True, default=""
     )
     parent = models.ForeignKey(
-        "self", verbose_name="trực thuộc", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="trực thuộc",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     # Materialized path of ids, e.g. "/1/4/17/": subtree queries are one indexed prefix match.
@@ -85,6 +90,26 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        if self.pk is None:
+            super().save(*args, **kwargs)
+            kwargs.pop("force_insert", None)
+            kwargs["force_update"] = True
+        old_path = self.path
+        self.path = self.compute_path()
+        super().save(*args, **kwargs)
+        if old_path not in ("/", self.path):
+            # A move: rewrite the paths of the whole subtree in one statement.
+            Organization.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                path=Concat(
+                    Value(self.path), Substr("path", len(old_path) + 1), output_field=models.CharField()
+                )
+            )
+
+    def compute_path(self) -> str:
+        prefix = self.parent.path if self.parent_id and self.parent else "/"
+        return f"{prefix}{self.pk}/"
 
     @property
     def is_cell(self) -> bool:
@@ -106,24 +131,6 @@ class Organization(models.Model):
             raise ValidationError({"category": "Chi bộ cần có loại hình."})
         if self.parent_id and self.parent and self.parent.is_cell:
             raise ValidationError({"parent": "Chi bộ không thể có tổ chức trực thuộc."})
-
-    def compute_path(self) -> str:
-        prefix = self.parent.path if self.parent_id and self.parent else "/"
-        return f"{prefix}{self.pk}/"
-
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        if self.pk is None:
-            super().save(*args, **kwargs)
-            kwargs.pop("force_insert", None)
-            kwargs["force_update"] = True
-        old_path = self.path
-        self.path = self.compute_path()
-        super().save(*args, **kwargs)
-        if old_path not in ("/", self.path):
-            # A move: rewrite the paths of the whole subtree in one statement per descendant level.
-            for child in Organization.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
-                child.path = self.path + child.path[len(old_path):]
-                Organization.objects.filter(pk=child.pk).update(path=child.path)
 
     def ancestors(self) -> list[Organization]:
         ids = [int(x) for x in self.path.strip("/").split("/") if x][:-1]
@@ -161,6 +168,9 @@ class ParentPeriod(models.Model):
         verbose_name = "giai đoạn trực thuộc"
         ordering = ["organization", "start"]
 
+    def __str__(self) -> str:
+        return f"{self.organization} thuộc {self.parent}"
+
 
 class EventKind(models.TextChoices):
     CREATED = "thanh_lap", "Thành lập"
@@ -185,6 +195,9 @@ class OrganizationEvent(models.Model):
     class Meta:
         verbose_name = "sự kiện tổ chức"
         ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
 
 
 class CollectiveKind(models.TextChoices):

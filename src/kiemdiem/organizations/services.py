@@ -44,7 +44,9 @@ def merge_organizations(
         raise ValidationError("Tổ chức nhận hợp nhất phải khác các tổ chức bị hợp nhất.")
     if target.is_cell and any(not s.is_cell for s in sources):
         raise ValidationError("Chỉ có thể hợp nhất chi bộ vào chi bộ.")
-    event = OrganizationEvent.objects.create(kind=EventKind.MERGED, date=day, reason=reason, decision=decision)
+    event = OrganizationEvent.objects.create(
+        kind=EventKind.MERGED, date=day, reason=reason, decision=decision
+    )
     event.sources.set(sources)
     event.targets.set([target])
     for source in sources:
@@ -69,7 +71,9 @@ def split_organization(
     assigned = [mid for ids in parts.values() for mid in ids]
     current = set(Member.objects.filter(cell=source).values_list("pk", flat=True))
     if len(assigned) != len(set(assigned)) or set(assigned) != current:
-        raise ValidationError("Mỗi đảng viên của chi bộ bị chia tách phải được chuyển đến đúng một chi bộ mới.")
+        raise ValidationError(
+            "Mỗi đảng viên của chi bộ bị chia tách phải được chuyển đến đúng một chi bộ mới."
+        )
     event = OrganizationEvent.objects.create(kind=EventKind.SPLIT, date=day, reason=reason, decision=decision)
     event.sources.set([source])
     event.targets.set(list(parts))

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from kiemdiem.lib.dates import parse_vn_date
 from kiemdiem.members.models import ActivityStatus, Member, Membership, period_q
-from kiemdiem.organizations.models import CELL_KINDS, Organization
+from kiemdiem.organizations.models import CELL_KINDS
 
 
 def _day_param(request: HttpRequest) -> tuple[dt.date, str]:
@@ -43,13 +43,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     cells = []
     if scope.roles - {"dang_vien"}:
-        for cell in scope.organizations().filter(kind__in=CELL_KINDS, active_to__isnull=True).order_by("path"):
+        for cell in (
+            scope.organizations().filter(kind__in=CELL_KINDS, active_to__isnull=True).order_by("path")
+        ):
             row = per_cell.get(cell.pk, {"n": 0, "p": 0})
             cells.append((cell, row["n"], row["p"]))
     context = {
         "total": sum(c for _, c in by_status),
         "by_status": by_status,
-        "probationary": members.filter(official_on__isnull=True, activity_status=ActivityStatus.ACTIVE).count(),
+        "probationary": members.filter(
+            official_on__isnull=True, activity_status=ActivityStatus.ACTIVE
+        ).count(),
         "cells": cells,
         "me": request.user.member if getattr(request.user, "member_id", None) else None,  # type: ignore[union-attr]
         "home": scope.home_organization,

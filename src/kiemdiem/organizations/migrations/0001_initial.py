@@ -6,79 +6,219 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$', 'Mã tổ chức chỉ gồm chữ không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới (tối đa 40 ký tự).')], verbose_name='mã')),
-                ('name', models.CharField(max_length=200, verbose_name='tên')),
-                ('kind', models.CharField(choices=[('cap_tren', 'Đảng bộ cấp trên'), ('dang_bo_co_so', 'Đảng bộ cơ sở'), ('chi_bo_co_so', 'Chi bộ cơ sở'), ('dang_bo_bo_phan', 'Đảng bộ bộ phận'), ('chi_bo_truc_thuoc', 'Chi bộ trực thuộc')], max_length=20, verbose_name='loại')),
-                ('category', models.CharField(blank=True, choices=[('khu_dan_cu', 'Khu dân cư (tổ dân phố)'), ('co_quan', 'Cơ quan'), ('truong_hoc', 'Trường học'), ('doanh_nghiep', 'Doanh nghiệp'), ('luc_luong_vu_trang', 'Lực lượng vũ trang'), ('khac', 'Khác')], default='', max_length=20, verbose_name='loại hình chi bộ')),
-                ('path', models.CharField(db_index=True, default='/', editable=False, max_length=255)),
-                ('active_from', models.DateField(blank=True, null=True, verbose_name='hoạt động từ')),
-                ('active_to', models.DateField(blank=True, null=True, verbose_name='hoạt động đến')),
-                ('place_name', models.CharField(blank=True, default='', max_length=100, verbose_name='địa danh (dòng ngày tháng)')),
-                ('note', models.TextField(blank=True, default='', verbose_name='ghi chú')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='organizations.organization', verbose_name='trực thuộc')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=40,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$",
+                                "Mã tổ chức chỉ gồm chữ không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới (tối đa 40 ký tự).",
+                            )
+                        ],
+                        verbose_name="mã",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="tên")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cap_tren", "Đảng bộ cấp trên"),
+                            ("dang_bo_co_so", "Đảng bộ cơ sở"),
+                            ("chi_bo_co_so", "Chi bộ cơ sở"),
+                            ("dang_bo_bo_phan", "Đảng bộ bộ phận"),
+                            ("chi_bo_truc_thuoc", "Chi bộ trực thuộc"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("khu_dan_cu", "Khu dân cư (tổ dân phố)"),
+                            ("co_quan", "Cơ quan"),
+                            ("truong_hoc", "Trường học"),
+                            ("doanh_nghiep", "Doanh nghiệp"),
+                            ("luc_luong_vu_trang", "Lực lượng vũ trang"),
+                            ("khac", "Khác"),
+                        ],
+                        default="",
+                        max_length=20,
+                        verbose_name="loại hình chi bộ",
+                    ),
+                ),
+                ("path", models.CharField(db_index=True, default="/", editable=False, max_length=255)),
+                ("active_from", models.DateField(blank=True, null=True, verbose_name="hoạt động từ")),
+                ("active_to", models.DateField(blank=True, null=True, verbose_name="hoạt động đến")),
+                (
+                    "place_name",
+                    models.CharField(
+                        blank=True, default="", max_length=100, verbose_name="địa danh (dòng ngày tháng)"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, default="", verbose_name="ghi chú")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="organizations.organization",
+                        verbose_name="trực thuộc",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tổ chức đảng',
-                'verbose_name_plural': 'tổ chức đảng',
-                'ordering': ['path'],
+                "verbose_name": "tổ chức đảng",
+                "verbose_name_plural": "tổ chức đảng",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='LeadershipCollective',
+            name="LeadershipCollective",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('bch', 'Ban Chấp hành Đảng ủy'), ('btv', 'Ban Thường vụ Đảng ủy'), ('chi_uy', 'Chi ủy'), ('ubnd', 'Lãnh đạo Ủy ban nhân dân'), ('hdnd', 'Thường trực Hội đồng nhân dân'), ('mttq', 'Ban Thường trực Ủy ban MTTQ'), ('doan_the', 'Ban Thường vụ đoàn thể'), ('khac', 'Tập thể lãnh đạo khác')], max_length=20, verbose_name='loại')),
-                ('name', models.CharField(max_length=200, verbose_name='tên')),
-                ('active_from', models.DateField(blank=True, null=True, verbose_name='từ ngày')),
-                ('active_to', models.DateField(blank=True, null=True, verbose_name='đến ngày')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='collectives', to='organizations.organization', verbose_name='thuộc tổ chức đảng')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("bch", "Ban Chấp hành Đảng ủy"),
+                            ("btv", "Ban Thường vụ Đảng ủy"),
+                            ("chi_uy", "Chi ủy"),
+                            ("ubnd", "Lãnh đạo Ủy ban nhân dân"),
+                            ("hdnd", "Thường trực Hội đồng nhân dân"),
+                            ("mttq", "Ban Thường trực Ủy ban MTTQ"),
+                            ("doan_the", "Ban Thường vụ đoàn thể"),
+                            ("khac", "Tập thể lãnh đạo khác"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="tên")),
+                ("active_from", models.DateField(blank=True, null=True, verbose_name="từ ngày")),
+                ("active_to", models.DateField(blank=True, null=True, verbose_name="đến ngày")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="collectives",
+                        to="organizations.organization",
+                        verbose_name="thuộc tổ chức đảng",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tập thể lãnh đạo, quản lý',
-                'verbose_name_plural': 'tập thể lãnh đạo, quản lý',
-                'ordering': ['organization', 'kind', 'name'],
+                "verbose_name": "tập thể lãnh đạo, quản lý",
+                "verbose_name_plural": "tập thể lãnh đạo, quản lý",
+                "ordering": ["organization", "kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='OrganizationEvent',
+            name="OrganizationEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('thanh_lap', 'Thành lập'), ('hop_nhat', 'Hợp nhất / sáp nhập'), ('chia_tach', 'Chia tách'), ('dieu_chuyen', 'Điều chuyển trực thuộc'), ('doi_ten', 'Đổi tên'), ('giai_the', 'Giải thể')], max_length=20, verbose_name='loại')),
-                ('date', models.DateField(verbose_name='ngày hiệu lực')),
-                ('decision', models.CharField(blank=True, default='', max_length=100, verbose_name='quyết định')),
-                ('reason', models.TextField(blank=True, default='', verbose_name='lý do')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sources', models.ManyToManyField(blank=True, related_name='events_as_source', to='organizations.organization')),
-                ('targets', models.ManyToManyField(blank=True, related_name='events_as_target', to='organizations.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("thanh_lap", "Thành lập"),
+                            ("hop_nhat", "Hợp nhất / sáp nhập"),
+                            ("chia_tach", "Chia tách"),
+                            ("dieu_chuyen", "Điều chuyển trực thuộc"),
+                            ("doi_ten", "Đổi tên"),
+                            ("giai_the", "Giải thể"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="ngày hiệu lực")),
+                (
+                    "decision",
+                    models.CharField(blank=True, default="", max_length=100, verbose_name="quyết định"),
+                ),
+                ("reason", models.TextField(blank=True, default="", verbose_name="lý do")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "sources",
+                    models.ManyToManyField(
+                        blank=True, related_name="events_as_source", to="organizations.organization"
+                    ),
+                ),
+                (
+                    "targets",
+                    models.ManyToManyField(
+                        blank=True, related_name="events_as_target", to="organizations.organization"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sự kiện tổ chức',
-                'ordering': ['-date', '-id'],
+                "verbose_name": "sự kiện tổ chức",
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ParentPeriod',
+            name="ParentPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.DateField(blank=True, null=True, verbose_name='từ ngày')),
-                ('end', models.DateField(blank=True, null=True, verbose_name='đến ngày')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parent_periods', to='organizations.organization')),
-                ('parent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='child_periods', to='organizations.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.DateField(blank=True, null=True, verbose_name="từ ngày")),
+                ("end", models.DateField(blank=True, null=True, verbose_name="đến ngày")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parent_periods",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="child_periods",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'giai đoạn trực thuộc',
-                'ordering': ['organization', 'start'],
+                "verbose_name": "giai đoạn trực thuộc",
+                "ordering": ["organization", "start"],
             },
         ),
     ]

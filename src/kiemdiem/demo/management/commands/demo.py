@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--reset", action="store_true", help="Xóa toàn bộ dữ liệu và tạo lại từ đầu.")
         parser.add_argument("--no-serve", action="store_true", help="Chỉ tạo dữ liệu, không chạy máy chủ.")
-        parser.add_argument("--addr", default="127.0.0.1:8000", help="Địa chỉ máy chủ (mặc định 127.0.0.1:8000).")
+        parser.add_argument(
+            "--addr", default="127.0.0.1:8000", help="Địa chỉ máy chủ (mặc định 127.0.0.1:8000)."
+        )
         parser.add_argument("--seed", type=int, default=2020)
 
     def handle(self, *args: object, **opts: object) -> None:

@@ -1,0 +1,692 @@
+"""Nhập cây tổ chức từ tệp XLSX/CSV, and the spreadsheet reading shared with the member import.
+
+Both imports work the same way:
+1. read the file into numbered rows (the header is row 1, as the spreadsheet numbers it);
+2. validate every row against the file itself and the database, collecting (row, column, message)
+   problems without writing anything;
+3. if there is no problem and this is not a dry run, apply the changes through the services that
+   keep history, inside one transaction: any failure rolls everything back.
+
+The reading helpers live here because organizations are the lower layer: the member import depends on
+this module, never the other way round.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.functions import Upper
+from django.utils import timezone
+
+from kiemdiem.lib.dates import format_vn_date, parse_vn_date
+from kiemdiem.lib.vietnamese import fold
+
+from .models import (
+    CELL_KINDS,
+    CellCategory,
+    EventKind,
+    Organization,
+    OrganizationEvent,
+    OrgKind,
+    code_validator,
+)
+from .services import create_organization, move_organization
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+ALLOWED_EXTENSIONS = (".xlsx", ".csv")
+GUIDE_SHEET = "Hướng dẫn"
+
+# progress(stage, done, total): stage is a Vietnamese label shown as is by the CLI and the web page.
+Progress = Callable[[str, int, int], None]
+Source = str | os.PathLike[str] | IO[bytes] | Iterable[Sequence[object]]
+
+STAGE_READ = "Đọc tệp"
+STAGE_CHECK = "Kiểm tra"
+STAGE_WRITE = "Ghi dữ liệu"
+
+
+class FileRejected(Exception):
+    """The file as a whole cannot be read (format, size, encoding); the message is Vietnamese."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """Một lỗi: dòng (như bảng tính đánh số, tiêu đề là dòng 1), cột, nội dung."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"Dòng {self.row}" if self.row else "Tệp"
+        if self.column:
+            where += f", cột “{self.column}”"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class RowChange:
+    """What applying one row does (or would do): created, updated, transferred, status, unchanged."""
+
+    row: int
+    key: str
+    name: str
+    kinds: list[str]
+    details: list[str] = field(default_factory=list)
+
+
+CHANGE_LABELS = {
+    "created": "Thêm mới",
+    "updated": "Cập nhật thông tin",
+    "transferred": "Chuyển sinh hoạt",
+    "status": "Thay đổi tình trạng",
+    "moved": "Điều chuyển trực thuộc",
+    "unchanged": "Không thay đổi",
+}
+
+
+@dataclass
+class ImportResult:
+    """Kết quả nhập: the problems found, or what changed (or would change, for a dry run)."""
+
+    kind: str
+    dry_run: bool
+    rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    changes: list[RowChange] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(CHANGE_LABELS, 0)
+        for change in self.changes:
+            for k in change.kinds:
+                out[k] += 1
+        return out
+
+    def count_rows(self) -> list[tuple[str, int]]:
+        """(label, count) for the kinds of change that occur, in a fixed order."""
+        counts = self.counts()
+        return [(label, counts[k]) for k, label in CHANGE_LABELS.items() if counts[k]]
+
+    def report(self) -> str:
+        """The Vietnamese text report printed by the CLI."""
+        what = "đảng viên" if self.kind == "members" else "tổ chức"
+        lines: list[str] = []
+        if self.errors:
+            lines.append(f"Có {len(self.errors)} lỗi; không có dữ liệu nào được thay đổi.")
+            lines.extend(f"  - {e}" for e in self.errors)
+        else:
+            head = "Kiểm tra xong, không có lỗi" if self.dry_run else "Đã nhập xong"
+            lines.append(f"{head}: {self.rows} dòng {what}.")
+            lines.extend(f"  {label}: {n}" for label, n in self.count_rows())
+            if self.dry_run:
+                lines.append("Chưa ghi gì vào cơ sở dữ liệu (chế độ kiểm tra).")
+        lines.extend(f"Lưu ý: {w}" for w in self.warnings)
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImportResult:
+        data = dict(data)
+        data["errors"] = [RowError(**e) for e in data.get("errors", [])]
+        data["changes"] = [RowChange(**c) for c in data.get("changes", [])]
+        return cls(**data)
+
+
+class ImportAborted(Exception):
+    """Raised inside the transaction to roll it back when applying a row fails."""
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def check_upload(name: str, size: int) -> None:
+    """Reject what the web form must not accept: too large, or neither XLSX nor CSV."""
+    if not name.lower().endswith(ALLOWED_EXTENSIONS):
+        raise FileRejected(
+            "Chỉ nhận tệp Excel .xlsx hoặc tệp .csv (mã UTF-8). Với tệp .xls cũ, hãy mở bằng Excel và lưu lại dạng .xlsx."
+        )
+    if size > MAX_FILE_BYTES:
+        raise FileRejected(
+            f"Tệp quá lớn ({size / 1024 / 1024:.1f} MB); giới hạn là {MAX_FILE_BYTES // 1024 // 1024} MB."
+        )
+    if size == 0:
+        raise FileRejected("Tệp rỗng.")
+
+
+def _read_source(source: Source, filename: str | None) -> tuple[str, bytes] | list[Sequence[object]]:
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        try:
+            return path.name, path.read_bytes()
+        except OSError as exc:
+            raise FileRejected(f"Không mở được tệp {path}: {exc.strerror or exc}.") from exc
+    if hasattr(source, "read"):
+        data = source.read()  # type: ignore[union-attr]
+        name = filename or str(getattr(source, "name", "") or "")
+        return name, data if isinstance(data, bytes) else str(data).encode("utf-8")
+    return [list(row) for row in source]  # type: ignore[union-attr]
+
+
+def _xlsx_rows(data: bytes) -> list[Sequence[object]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise FileRejected("Không đọc được tệp Excel: tệp hỏng hoặc không phải định dạng .xlsx.") from exc
+    try:
+        sheets = [ws for ws in wb.worksheets if ws.title.strip() != GUIDE_SHEET] or wb.worksheets
+        ws = sheets[0]
+        # Some programs write a wrong sheet dimension; read what is really there.
+        ws.reset_dimensions()
+        return [list(r) for r in ws.iter_rows(min_row=1, values_only=True)]
+    finally:
+        wb.close()
+
+
+def _csv_rows(data: bytes) -> list[Sequence[object]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FileRejected(
+            f"Tệp CSV không dùng bảng mã UTF-8 (byte không hợp lệ ở dòng {line}); có thể tệp được lưu bằng "
+            "bảng mã cũ Windows-1258 hoặc TCVN3 (ABC). Hãy mở tệp bằng Excel rồi lưu lại dạng "
+            "“CSV UTF-8 (Comma delimited)”, hoặc dùng tệp mẫu .xlsx. Không có dữ liệu nào được nhập."
+        ) from exc
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)
+    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+
+
+def read_rows(source: Source, filename: str | None = None) -> list[Sequence[object]]:
+    """All rows of the file, header included (index 0 is spreadsheet row 1).
+
+    ``source`` is a path, a binary file object (its name tells XLSX from CSV) or rows already read.
+    """
+    raw = _read_source(source, filename)
+    if isinstance(raw, list):
+        return raw
+    name, data = raw
+    lower = name.lower()
+    if data[:4] == b"PK\x03\x04" or lower.endswith(".xlsx"):
+        return _xlsx_rows(data)
+    if lower.endswith(".csv") or not lower:
+        return _csv_rows(data)
+    raise FileRejected("Chỉ nhận tệp Excel .xlsx hoặc tệp .csv (mã UTF-8).")
+
+
+def _norm_header(value: object) -> str:
+    return fold(unicodedata.normalize("NFC", str(value or "")))
+
+
+@dataclass
+class Table:
+    """Rows keyed by column header, each with its spreadsheet row number."""
+
+    rows: list[tuple[int, dict[str, object]]]
+    errors: list[RowError]
+    warnings: list[str]
+
+
+def to_table(raw: list[Sequence[object]], columns: Sequence[str], required_columns: Sequence[str]) -> Table:
+    """Map the header row to the template's columns; skip blank rows."""
+    errors: list[RowError] = []
+    warnings: list[str] = []
+    if not raw:
+        return Table([], [RowError(1, "", "Tệp không có dòng tiêu đề.")], [])
+    header = [_norm_header(h) for h in raw[0]]
+    wanted = {_norm_header(c): c for c in columns}
+    positions: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if not h:
+            continue
+        if h in wanted:
+            if wanted[h] in positions:
+                errors.append(RowError(1, wanted[h], "Cột bị lặp lại trong dòng tiêu đề."))
+            positions[wanted[h]] = i
+        else:
+            warnings.append(f"Cột “{raw[0][i]}” không có trong mẫu nên được bỏ qua.")
+    for col in required_columns:
+        if col not in positions:
+            errors.append(RowError(1, col, "Thiếu cột này trong dòng tiêu đề (xem tệp mẫu)."))
+    rows: list[tuple[int, dict[str, object]]] = []
+    for number, values in enumerate(raw[1:], start=2):
+        row = {col: (values[i] if i < len(values) else None) for col, i in positions.items()}
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in row.values()):
+            continue
+        rows.append((number, row))
+    if not rows and not errors:
+        errors.append(RowError(0, "", "Tệp không có dòng dữ liệu nào (ngoài dòng tiêu đề)."))
+    return Table(rows, errors, warnings)
+
+
+# --- cell values -------------------------------------------------------------------------------
+
+# TCVN3 (ABC) text read as Windows-1252 shows these characters, which Vietnamese text never contains.
+_TCVN3_TELLTALES = set("¨©ª«®¸µ¶·¹»¼½¾ÆÇÊËÌÎÏÐÑ×ØÜÝÞ¡¢£¤¥§")
+
+
+def text_problem(value: str) -> str | None:
+    """A Vietnamese message when ``value`` looks like text in a legacy encoding, else None."""
+    if any(ch in _TCVN3_TELLTALES for ch in value):
+        return "Văn bản có ký tự lạ, có thể đang dùng bảng mã TCVN3 (ABC) hoặc VNI; hãy chuyển sang Unicode."
+    if any(ord(ch) > 127 for ch in value):
+        try:
+            repaired = value.encode("cp1252").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            repaired = None
+        if repaired and repaired != value:
+            return f"Văn bản bị lỗi mã hóa (có lẽ là “{repaired}”); hãy lưu tệp bằng bảng mã UTF-8."
+    if "\ufffd" in value:
+        return "Văn bản có ký tự không đọc được (�); hãy lưu tệp bằng bảng mã UTF-8."
+    return None
+
+
+def cell_text(value: object) -> str:
+    """A cell as text: numbers without a trailing .0, Unicode NFC, spaces collapsed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return format_vn_date(value if isinstance(value, dt.date) else value.date())
+    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+
+
+class RowReader:
+    """Reads the cells of one row, recording a (row, column, message) problem for each bad cell."""
+
+    def __init__(self, number: int, row: dict[str, object], errors: list[RowError]) -> None:
+        self.number = number
+        self.row = row
+        self.errors = errors
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.append(RowError(self.number, column, message))
+
+    def text(self, column: str, *, required: bool = False, max_length: int = 255) -> str:
+        value = cell_text(self.row.get(column))
+        if not value:
+            if required:
+                self.error(column, "Không được để trống.")
+            return ""
+        problem = text_problem(value)
+        if problem:
+            self.error(column, problem)
+        elif len(value) > max_length:
+            self.error(column, f"Dài quá {max_length} ký tự.")
+        return value
+
+    def date(self, column: str, *, required: bool = False, today: dt.date | None = None) -> dt.date | None:
+        value = self.row.get(column)
+        try:
+            day = parse_vn_date(cell_text(value) if not isinstance(value, dt.date) else value)
+        except ValueError as exc:
+            self.error(column, f"{exc}.")
+            return None
+        if day is None:
+            if required:
+                self.error(column, "Không được để trống.")
+            return None
+        if today is not None and day > today:
+            self.error(column, f"Ngày {format_vn_date(day)} ở tương lai.")
+            return None
+        return day
+
+    def choice(
+        self, column: str, choices: Iterable[tuple[str, str]], *, required: bool = False
+    ) -> str | None:
+        """The value whose label matches the cell (ignoring case and diacritics)."""
+        raw = cell_text(self.row.get(column))
+        if not raw:
+            if required:
+                self.error(column, "Không được để trống.")
+            return None
+        choices = list(choices)
+        by_label = {fold(label): value for value, label in choices}
+        if fold(raw) in by_label:
+            return by_label[fold(raw)]
+        allowed = ", ".join(f"“{label}”" for _, label in choices)
+        self.error(column, f"Giá trị “{raw}” không hợp lệ; chỉ nhận: {allowed}.")
+        return None
+
+
+def report_progress(progress: Progress | None, stage: str, done: int, total: int) -> None:
+    if progress is not None and (done == total or done % 50 == 0):
+        progress(stage, done, total)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- organization import -----------------------------------------------------------------------
+
+ORG_COLUMNS = (
+    "Mã tổ chức",
+    "Tên tổ chức",
+    "Loại",
+    "Loại hình chi bộ",
+    "Mã tổ chức cấp trên",
+    "Hoạt động từ",
+    "Hoạt động đến",
+)
+ORG_REQUIRED_COLUMNS = ORG_COLUMNS[:3] + ("Mã tổ chức cấp trên",)
+IMPORT_REASON = "Theo tệp nhập dữ liệu"
+
+
+@dataclass
+class _OrgRow:
+    number: int
+    code: str
+    name: str
+    kind: str
+    category: str
+    parent_code: str
+    active_from: dt.date | None
+    active_to: dt.date | None
+    existing: Organization | None = None
+
+
+def _scope_ids(scope_orgs: Iterable[Organization] | None) -> set[int] | None:
+    if scope_orgs is None:
+        return None
+    return {o.pk for o in scope_orgs}
+
+
+def import_organizations(
+    source: Source,
+    *,
+    scope_orgs: Iterable[Organization] | None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    filename: str | None = None,
+) -> ImportResult:
+    """Nhập cây tổ chức. All-or-nothing; re-importing updates organizations by code.
+
+    ``scope_orgs`` are the organizations the importer manages (``scope.manageable_organizations()``);
+    ``None`` means the whole database (the CLI, run by the office that administers the server).
+    """
+    result = ImportResult(kind="organizations", dry_run=dry_run)
+    try:
+        report_progress(progress, STAGE_READ, 0, 1)
+        table = to_table(read_rows(source, filename), ORG_COLUMNS, ORG_REQUIRED_COLUMNS)
+    except FileRejected as exc:
+        result.errors.append(RowError(0, "", str(exc)))
+        return result
+    result.rows = len(table.rows)
+    result.errors.extend(table.errors)
+    result.warnings.extend(table.warnings)
+    if result.errors:
+        return result
+    rows = _validate_org_rows(table.rows, _scope_ids(scope_orgs), result.errors, progress)
+    result.changes = [_org_change(r) for r in rows]
+    if result.errors or dry_run:
+        result.changes = [] if result.errors else result.changes
+        return result
+    try:
+        with transaction.atomic():
+            _apply_org_rows(rows, result, progress)
+            if result.errors:
+                raise ImportAborted
+    except ImportAborted:
+        result.changes = []
+        return result
+    result.committed = True
+    return result
+
+
+def _validate_org_rows(
+    table_rows: list[tuple[int, dict[str, object]]],
+    scope: set[int] | None,
+    errors: list[RowError],
+    progress: Progress | None,
+) -> list[_OrgRow]:
+    from kiemdiem.members.models import ON_ROLL as on_roll
+
+    kinds = [(k.value, k.label) for k in OrgKind]
+    categories = [(c.value, c.label) for c in CellCategory]
+    rows: list[_OrgRow] = []
+    seen: dict[str, int] = {}
+    day = today()
+    for i, (number, raw) in enumerate(table_rows, start=1):
+        r = RowReader(number, raw, errors)
+        code = r.text("Mã tổ chức", required=True, max_length=40)
+        if code:
+            try:
+                code_validator(code)
+            except ValidationError as exc:
+                r.error("Mã tổ chức", exc.messages[0])
+            if code.upper() in seen:
+                r.error("Mã tổ chức", f"Mã “{code}” trùng với dòng {seen[code.upper()]}.")
+            seen.setdefault(code.upper(), number)
+        name = r.text("Tên tổ chức", required=True, max_length=200)
+        kind = r.choice("Loại", kinds, required=True) or ""
+        category = r.choice("Loại hình chi bộ", categories) or ""
+        parent_code = r.text("Mã tổ chức cấp trên", max_length=40)
+        start = r.date("Hoạt động từ")
+        end = r.date("Hoạt động đến")
+        if start and end and end < start:
+            r.error("Hoạt động đến", "Ngày kết thúc hoạt động phải sau ngày bắt đầu.")
+        if kind in CELL_KINDS and not category:
+            r.error("Loại hình chi bộ", "Chi bộ cần có loại hình (khu dân cư, cơ quan, trường học…).")
+        if kind and kind not in CELL_KINDS and category:
+            r.error("Loại hình chi bộ", "Chỉ chi bộ mới có loại hình; hãy để trống với đảng bộ.")
+        rows.append(_OrgRow(number, code, name, kind, category, parent_code, start, end))
+        report_progress(progress, STAGE_CHECK, i, len(table_rows))
+
+    known = orgs_by_code([r.code for r in rows if r.code] + [r.parent_code for r in rows if r.parent_code])
+    in_file = {r.code.upper(): r for r in rows if r.code}
+
+    for r in rows:
+        if not r.code:
+            continue
+        err = lambda col, msg, n=r.number: errors.append(RowError(n, col, msg))  # noqa: E731
+        r.existing = known.get(r.code.upper())
+        if r.existing is not None:
+            if scope is not None and r.existing.pk not in scope:
+                err("Mã tổ chức", f"Tổ chức “{r.existing.code}” nằm ngoài phạm vi quản lý của bạn.")
+                continue
+            if scope is not None and (r.existing.is_read_only or r.kind == OrgKind.HIGHER):
+                err("Loại", "Không thể sửa đảng bộ cấp trên.")
+            if r.existing.is_cell and r.kind and r.kind not in CELL_KINDS and r.existing.members.exists():
+                err("Loại", "Chi bộ còn đảng viên, không thể đổi thành đảng bộ.")
+            if r.active_to and r.existing.members.filter(activity_status__in=on_roll).exists():
+                err(
+                    "Hoạt động đến",
+                    "Chi bộ còn đảng viên đang sinh hoạt; hãy chuyển đảng viên trước khi kết thúc hoạt động.",
+                )
+        elif r.kind == OrgKind.HIGHER and scope is not None:
+            err("Loại", "Văn phòng đảng ủy không tạo được đảng bộ cấp trên.")
+        # The parent: in the file, or already in the database (within scope unless unchanged).
+        if not r.parent_code:
+            if scope is not None and not (r.existing is not None and r.existing.parent_id is None):
+                err("Mã tổ chức cấp trên", "Không được để trống.")
+            continue
+        key = r.parent_code.upper()
+        if key == r.code.upper():
+            err("Mã tổ chức cấp trên", "Tổ chức không thể trực thuộc chính nó.")
+            continue
+        if key in in_file:
+            parent_row = in_file[key]
+            if parent_row.kind in CELL_KINDS:
+                err("Mã tổ chức cấp trên", f"“{parent_row.code}” là chi bộ, không thể có tổ chức trực thuộc.")
+            continue
+        parent = known.get(key)
+        if parent is None:
+            err(
+                "Mã tổ chức cấp trên",
+                f"Không có tổ chức mã “{r.parent_code}” trong tệp hay trong cơ sở dữ liệu.",
+            )
+            continue
+        unchanged = r.existing is not None and r.existing.parent_id == parent.pk
+        if scope is not None and parent.pk not in scope and not unchanged:
+            err("Mã tổ chức cấp trên", f"Tổ chức “{parent.code}” nằm ngoài phạm vi quản lý của bạn.")
+        elif parent.is_cell:
+            err("Mã tổ chức cấp trên", f"“{parent.code}” là chi bộ, không thể có tổ chức trực thuộc.")
+        elif not unchanged and not parent.is_active_on(day):
+            err("Mã tổ chức cấp trên", f"Tổ chức “{parent.code}” đã kết thúc hoạt động.")
+    if not errors:
+        _check_tree(rows, errors)
+    return rows
+
+
+def orgs_by_code(codes: Iterable[str]) -> dict[str, Organization]:
+    """Organizations by upper-cased code: people type codes in any case."""
+    wanted = {c.upper() for c in codes if c}
+    found: dict[str, Organization] = {}
+    for org in (
+        Organization.objects.annotate(ucode=Upper("code")).filter(ucode__in=wanted).select_related("parent")
+    ):
+        found[org.code.upper()] = org
+    return found
+
+
+def _check_tree(rows: list[_OrgRow], errors: list[RowError]) -> None:
+    """The tree after the import: no cycles (through the file or the database), nothing under a cell."""
+    in_file = {r.code.upper(): r for r in rows}
+    db_parent: dict[str, str] = {}
+
+    def parent_code(key: str) -> str:
+        if key in in_file:
+            return in_file[key].parent_code.upper()
+        if key not in db_parent:
+            org = (
+                Organization.objects.annotate(ucode=Upper("code"))
+                .filter(ucode=key)
+                .select_related("parent")
+                .first()
+            )
+            db_parent[key] = org.parent.code.upper() if org and org.parent_id and org.parent else ""
+        return db_parent[key]
+
+    for r in rows:
+        seen = {r.code.upper()}
+        key = r.parent_code.upper()
+        while key:
+            if key in seen:
+                errors.append(
+                    RowError(r.number, "Mã tổ chức cấp trên", "Quan hệ trực thuộc tạo thành vòng lặp.")
+                )
+                break
+            seen.add(key)
+            key = parent_code(key)
+        # Children kept from the database under an organization that becomes a cell.
+        if r.existing is not None and r.kind in CELL_KINDS:
+            for child in r.existing.children.filter(active_to__isnull=True):
+                if parent_code(child.code.upper()) == r.code.upper():
+                    errors.append(
+                        RowError(
+                            r.number,
+                            "Loại",
+                            f"Chi bộ không thể có tổ chức trực thuộc (đang có “{child.code}”).",
+                        )
+                    )
+                    break
+
+
+def _org_change(r: _OrgRow) -> RowChange:
+    if r.existing is None:
+        return RowChange(r.number, r.code, r.name, ["created"])
+    o = r.existing
+    kinds: list[str] = []
+    details: list[str] = []
+    parent_code = o.parent.code if o.parent_id and o.parent else ""
+    if r.parent_code.upper() != parent_code.upper():
+        kinds.append("moved")
+        details.append(f"Cấp trên: {parent_code or '—'} → {r.parent_code}")
+    for label, old, new in (
+        ("Tên", o.name, r.name),
+        ("Loại", o.get_kind_display(), OrgKind(r.kind).label if r.kind else ""),
+        ("Loại hình", o.get_category_display(), CellCategory(r.category).label if r.category else ""),
+        ("Hoạt động từ", format_vn_date(o.active_from), format_vn_date(r.active_from)),
+        ("Hoạt động đến", format_vn_date(o.active_to), format_vn_date(r.active_to)),
+    ):
+        if old != new:
+            details.append(f"{label}: {old or '—'} → {new or '—'}")
+    if len(details) > len(kinds):
+        kinds.append("updated")
+    return RowChange(r.number, o.code, r.name, kinds or ["unchanged"], details)
+
+
+def _depth(r: _OrgRow, by_code: dict[str, _OrgRow]) -> int:
+    depth = 0
+    key = r.parent_code.upper()
+    while key in by_code and depth < len(by_code):
+        depth += 1
+        key = by_code[key].parent_code.upper()
+    return depth
+
+
+def _apply_org_rows(rows: list[_OrgRow], result: ImportResult, progress: Progress | None) -> None:
+    by_code = {r.code.upper(): r for r in rows}
+    ordered = sorted(rows, key=lambda r: _depth(r, by_code))
+    day = today()
+    resolved: dict[str, Organization] = {}
+
+    def parent_for(r: _OrgRow) -> Organization | None:
+        if not r.parent_code:
+            return None
+        key = r.parent_code.upper()
+        if key in resolved:
+            return resolved[key]
+        return Organization.objects.get(code__iexact=r.parent_code)
+
+    for i, r in enumerate(ordered, start=1):
+        try:
+            parent = parent_for(r)
+            if r.existing is None:
+                org = create_organization(
+                    parent,
+                    r.active_from,
+                    code=r.code,
+                    name=r.name,
+                    kind=r.kind,
+                    category=r.category,
+                    active_to=r.active_to,
+                )
+                event = OrganizationEvent.objects.create(
+                    kind=EventKind.CREATED, date=r.active_from or day, reason=IMPORT_REASON
+                )
+                event.targets.set([org])
+            else:
+                org = r.existing
+                if org.name != r.name:
+                    event = OrganizationEvent.objects.create(
+                        kind=EventKind.RENAMED, date=day, reason=f"{IMPORT_REASON}: “{org.name}” → “{r.name}”"
+                    )
+                    event.sources.set([org])
+                    event.targets.set([org])
+                org.name, org.kind, org.category = r.name, r.kind, r.category
+                org.active_from, org.active_to = r.active_from, r.active_to
+                org.full_clean(exclude=["path", "parent"])
+                org.save()
+                if parent is not None and parent.pk != org.parent_id:
+                    move_organization(org, parent, day, IMPORT_REASON)
+            resolved[r.code.upper()] = org
+        except ValidationError as exc:
+            for msg in exc.messages:
+                result.errors.append(RowError(r.number, "", msg))
+        report_progress(progress, STAGE_WRITE, i, len(ordered))
