@@ -48,7 +48,9 @@ def org_row(**overrides: object) -> list[object]:
     return [values[c] for c in ORG_COLUMNS]
 
 
-def xlsx(rows: Sequence[Sequence[object]], header: Sequence[str] = MEMBER_COLUMNS, name: str = "dang_vien.xlsx") -> io.BytesIO:
+def xlsx(
+    rows: Sequence[Sequence[object]], header: Sequence[str] = MEMBER_COLUMNS, name: str = "dang_vien.xlsx"
+) -> io.BytesIO:
     wb = Workbook()
     ws = wb.active
     ws.append(list(header))
@@ -61,7 +63,9 @@ def xlsx(rows: Sequence[Sequence[object]], header: Sequence[str] = MEMBER_COLUMN
     return out
 
 
-def csv_bytes(rows: Sequence[Sequence[object]], header: Sequence[str] = MEMBER_COLUMNS, encoding: str = "utf-8") -> bytes:
+def csv_bytes(
+    rows: Sequence[Sequence[object]], header: Sequence[str] = MEMBER_COLUMNS, encoding: str = "utf-8"
+) -> bytes:
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow(header)

@@ -148,6 +148,7 @@ def import_members(
         return result
     scope = None if scope_orgs is None else {o.pk for o in scope_orgs}
     rows = _validate(table.rows, scope, result.errors, progress)
+    result.errors.sort(key=lambda e: e.row)
     if result.errors:
         return result
     result.changes = [_change(r) for r in rows]

@@ -288,17 +288,18 @@ _TCVN3_TELLTALES = set("¨©ª«®¸µ¶·¹»¼½¾ÆÇÊËÌÎÏÐÑ×ØÜÝÞ
 
 def text_problem(value: str) -> str | None:
     """A Vietnamese message when ``value`` looks like text in a legacy encoding, else None."""
-    if any(ch in _TCVN3_TELLTALES for ch in value):
-        return "Văn bản có ký tự lạ, có thể đang dùng bảng mã TCVN3 (ABC) hoặc VNI; hãy chuyển sang Unicode."
+    if "\ufffd" in value:
+        return "Văn bản có ký tự không đọc được (�); hãy lưu tệp bằng bảng mã UTF-8."
     if any(ord(ch) > 127 for ch in value):
+        # UTF-8 bytes that some program decoded as Windows-1252 ("Tá»• dÃ¢n" for "Tổ dân").
         try:
             repaired = value.encode("cp1252").decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):
             repaired = None
         if repaired and repaired != value:
             return f"Văn bản bị lỗi mã hóa (có lẽ là “{repaired}”); hãy lưu tệp bằng bảng mã UTF-8."
-    if "\ufffd" in value:
-        return "Văn bản có ký tự không đọc được (�); hãy lưu tệp bằng bảng mã UTF-8."
+    if any(ch in _TCVN3_TELLTALES for ch in value):
+        return "Văn bản có ký tự lạ, có thể đang dùng bảng mã TCVN3 (ABC) hoặc VNI; hãy chuyển sang Unicode."
     return None
 
 
@@ -442,6 +443,7 @@ def import_organizations(
     if result.errors:
         return result
     rows = _validate_org_rows(table.rows, _scope_ids(scope_orgs), result.errors, progress)
+    result.errors.sort(key=lambda e: e.row)
     result.changes = [_org_change(r) for r in rows]
     if result.errors or dry_run:
         result.changes = [] if result.errors else result.changes
@@ -498,7 +500,10 @@ def _validate_org_rows(
         report_progress(progress, STAGE_CHECK, i, len(table_rows))
 
     known = orgs_by_code([r.code for r in rows if r.code] + [r.parent_code for r in rows if r.parent_code])
-    in_file = {r.code.upper(): r for r in rows if r.code}
+    in_file: dict[str, _OrgRow] = {}
+    for r in rows:
+        if r.code:
+            in_file.setdefault(r.code.upper(), r)
 
     for r in rows:
         if not r.code:
@@ -548,8 +553,7 @@ def _validate_org_rows(
             err("Mã tổ chức cấp trên", f"“{parent.code}” là chi bộ, không thể có tổ chức trực thuộc.")
         elif not unchanged and not parent.is_active_on(day):
             err("Mã tổ chức cấp trên", f"Tổ chức “{parent.code}” đã kết thúc hoạt động.")
-    if not errors:
-        _check_tree(rows, errors)
+    _check_tree([r for r in rows if r.code], errors)
     return rows
 
 
@@ -566,7 +570,9 @@ def orgs_by_code(codes: Iterable[str]) -> dict[str, Organization]:
 
 def _check_tree(rows: list[_OrgRow], errors: list[RowError]) -> None:
     """The tree after the import: no cycles (through the file or the database), nothing under a cell."""
-    in_file = {r.code.upper(): r for r in rows}
+    in_file: dict[str, _OrgRow] = {}
+    for r in rows:
+        in_file.setdefault(r.code.upper(), r)
     db_parent: dict[str, str] = {}
 
     def parent_code(key: str) -> str:
@@ -585,6 +591,8 @@ def _check_tree(rows: list[_OrgRow], errors: list[RowError]) -> None:
     for r in rows:
         seen = {r.code.upper()}
         key = r.parent_code.upper()
+        if key == r.code.upper():
+            continue  # reported already: "cannot be under itself"
         while key:
             if key in seen:
                 errors.append(
