@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "kiemdiem.accounts",
     "kiemdiem.web",
     "kiemdiem.api",
+    "kiemdiem.audit",
+    "kiemdiem.plans",
     "kiemdiem.demo",
 ]
 

@@ -64,6 +64,12 @@ class MemberQuerySet(models.QuerySet["Member"]):
         return self.filter(activity_status__in=ON_ROLL)
 
 
+class Employment(models.TextChoices):
+    CIVIL_SERVANT = "cbccvc", "Cán bộ, công chức, viên chức"
+    ARMED_FORCES = "llvt", "Lực lượng vũ trang"
+    OUTSIDE = "ngoai_he_thong", "Ngoài hệ thống chính trị (hưu trí, học sinh, sinh viên, doanh nghiệp…)"
+
+
 class Member(models.Model):
     """Đảng viên."""
 
@@ -93,6 +99,14 @@ class Member(models.Model):
         related_name="residents",
     )
     workplace = models.CharField("nơi làm việc", max_length=255, blank=True, default="")
+    employment = models.CharField(
+        "đối tượng công tác",
+        max_length=20,
+        choices=Employment.choices,
+        blank=True,
+        default="",
+        help_text="Để trống: suy ra từ loại hình chi bộ (chi bộ khu dân cư: ngoài hệ thống chính trị).",
+    )
     citizen_id = models.CharField(
         "số CCCD", max_length=12, blank=True, default="", validators=[validate_citizen_id]
     )
@@ -128,6 +142,17 @@ class Member(models.Model):
     @property
     def party_status_label(self) -> str:
         return "Chính thức" if self.is_official else "Dự bị"
+
+    @property
+    def works_in_political_system(self) -> bool:
+        """In the political system (cán bộ, công chức, viên chức, armed forces) — decides Mẫu 2B vs 2C.
+
+        When the registry does not say, a member of a residential cell is taken as outside the
+        political system (retired, self-employed…) and any other member as inside it.
+        """
+        if self.employment:
+            return self.employment != Employment.OUTSIDE
+        return self.cell.category != "khu_dan_cu"
 
     @property
     def active_elsewhere(self) -> bool:
