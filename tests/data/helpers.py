@@ -74,6 +74,21 @@ def csv_bytes(
     return text.getvalue().encode(encoding)
 
 
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def windows_1258(text: str) -> bytes:
+    """Text as a Vietnamese Windows-1258 file stores it: letters precomposed, tone marks combining."""
+    import unicodedata
+
+    out = []
+    for ch in text:
+        decomposed = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
+        out.append(base + "".join(c for c in decomposed if c in _TONE_MARKS))
+    return "".join(out).encode("cp1258")
+
+
 def csv_file(data: bytes, name: str = "dang_vien.csv") -> io.BytesIO:
     out = io.BytesIO(data)
     out.name = name

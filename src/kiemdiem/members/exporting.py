@@ -55,9 +55,9 @@ def _ordered(members: QuerySet[Member]) -> QuerySet[Member]:
 
 
 def _xlsx_sheet(wb, title: str, headers: Sequence[str], widths: Sequence[int]):  # type: ignore[no-untyped-def]
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.write_only import WriteOnlyCell
 
     ws = wb.create_sheet(title)
     for i, width in enumerate(widths, start=1):
@@ -74,7 +74,7 @@ def _xlsx_sheet(wb, title: str, headers: Sequence[str], widths: Sequence[int]): 
 
 
 def _member_cells(ws, values: list[object]) -> list[object]:  # type: ignore[no-untyped-def]
-    from openpyxl.worksheet.write_only import WriteOnlyCell
+    from openpyxl.cell import WriteOnlyCell
 
     cells: list[object] = []
     for i, value in enumerate(values):
@@ -208,13 +208,13 @@ def member_template_xlsx(out: IO[bytes], example_cell: str = "TT-TDP01") -> None
     ws.append(example)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in ws.iter_rows(min_row=1, max_row=1000):
-        for i in _TEXT_COLUMNS:
-            row[i].number_format = "@"
-        for i in _DATE_COLUMNS:
-            row[i].number_format = DATE_FORMAT
+    # Column styles reach the rows people add: card numbers stay text, dates show as dd/mm/yyyy.
     for i, width in enumerate(_WIDTHS):
-        ws.column_dimensions[chr(ord("A") + i)].width = width
+        letter = chr(ord("A") + i)
+        ws.column_dimensions[letter].width = width
+        if i in _TEXT_COLUMNS or i in _DATE_COLUMNS:
+            ws.column_dimensions[letter].number_format = "@" if i in _TEXT_COLUMNS else DATE_FORMAT
+            ws.cell(row=2, column=i + 1).number_format = ws.column_dimensions[letter].number_format
     ws.freeze_panes = "A2"
     _guide_sheet(wb, MEMBER_GUIDE)
     wb.save(out)
@@ -242,9 +242,9 @@ def organization_template_xlsx(out: IO[bytes], example_parent: str = "DB-TT") ->
     )
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in ws.iter_rows(min_row=2, max_row=1000, min_col=6, max_col=7):
-        for cell in row:
-            cell.number_format = DATE_FORMAT
+    for letter in "FG":
+        ws.column_dimensions[letter].number_format = DATE_FORMAT
+        ws[f"{letter}2"].number_format = DATE_FORMAT
     for letter, width in zip("ABCDEFG", (16, 36, 20, 24, 20, 14, 14), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
