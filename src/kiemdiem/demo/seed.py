@@ -15,7 +15,15 @@ from django.db import transaction
 
 from kiemdiem.accounts.models import Role, RoleAssignment, User
 from kiemdiem.lib.vietnamese import fold, name_sort_key
-from kiemdiem.members.models import ActivityStatus, Gender, Member, Membership, Position, StatusPeriod
+from kiemdiem.members.models import (
+    ActivityStatus,
+    Employment,
+    Gender,
+    Member,
+    Membership,
+    Position,
+    StatusPeriod,
+)
 from kiemdiem.organizations.models import (
     CellCategory,
     CollectiveKind,
@@ -230,7 +238,16 @@ def load(seed: int = 2020) -> dict[str, str]:
                 workplace = rng.choice(RETIRED) if elderly else rng.choice(WORKING)
             else:
                 workplace = WORKPLACES[spec.code]
+            if spec.category in (CellCategory.AGENCY, CellCategory.SCHOOL):
+                employment = Employment.CIVIL_SERVANT
+            elif spec.category == CellCategory.ARMED_FORCES:
+                employment = Employment.ARMED_FORCES
+            elif "Bệnh viện" in workplace:
+                employment = Employment.CIVIL_SERVANT
+            else:
+                employment = Employment.OUTSIDE
             m = Member(
+                employment=employment,
                 card_number=f"{card:08d}",
                 full_name=name,
                 gender=gender,
