@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 
 from kiemdiem.members.models import ActivityStatus, Member, Membership, StatusPeriod
 from kiemdiem.members.services import set_activity_status, transfer_member
+from kiemdiem.members.validators import normalize_card_number
 from kiemdiem.organizations.models import Organization
 
 from .errors import NON_FIELD, django_errors
@@ -57,6 +58,8 @@ def _find_cell(organizations: QuerySet[Organization], pk: int) -> Organization |
 
 def _check_model(member: Member, errors: Errors, exclude: list[str]) -> None:
     """``full_clean()`` of the member, with a clear message for a citizen ID already in use."""
+    # Member.clean() normalizes "01.234567" too, but only after the field checks have refused its length.
+    member.card_number = normalize_card_number(member.card_number)
     try:
         # The conditional unique constraint on citizen_id only has a generic message: checked below.
         member.full_clean(exclude=exclude, validate_constraints=False)

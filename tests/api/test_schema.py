@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import re
+
+from django.test import Client
+
+ENDPOINTS = {
+    "/api/me": {"get"},
+    "/api/tokens": {"get", "post"},
+    "/api/tokens/{token_id}": {"delete"},
+    "/api/organizations": {"get"},
+    "/api/organizations/{org_id}": {"get"},
+    "/api/organizations/{org_id}/members": {"get"},
+    "/api/members": {"get", "post"},
+    "/api/members/{member_id}": {"get", "patch"},
+}
+
+
+def test_the_openapi_schema_lists_every_endpoint_in_vietnamese(db):
+    response = Client().get("/api/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["info"]["title"] == "Kiểm điểm — API"
+    assert "phạm vi truy cập" in schema["info"]["description"]
+    assert {path: set(ops) for path, ops in schema["paths"].items()} == ENDPOINTS
+    for path, ops in schema["paths"].items():
+        for method, op in ops.items():
+            assert re.search(r"[ạ-ỹđĐàáâãèéêìíòóôõùúýăơư]", op["summary"]), (method, path, op["summary"])
+            assert op["tags"], (method, path)
+    schemes = schema["components"]["securitySchemes"]
+    assert {s["type"] for s in schemes.values()} == {"http", "apiKey"}
+    assert any(s.get("scheme") == "bearer" for s in schemes.values())
+
+
+def test_the_schema_documents_dates_and_sensitive_fields(db):
+    components = Client().get("/api/openapi.json").json()["components"]["schemas"]
+    detail = components["MemberDetail"]["properties"]
+    assert "nhạy cảm" in detail["citizen_id"]["description"]
+    assert detail["admitted_on"]["format"] == "date"
+
+
+def test_the_docs_page_loads_its_files_from_this_server(db):
+    client = Client()
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "cdn" not in html.lower()
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', html)
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert len(sources) == 4
+    for url in sources:
+        assert url.startswith("/api/docs/"), url
+        asset = client.get(url)
+        assert asset.status_code == 200, url
+        assert int(asset["Content-Length"]) > 100
+    assert "/api/openapi.json" in html
