@@ -183,6 +183,8 @@ def compute_subjects(plan: Plan, actor: Any = None) -> dict[str, int]:
     leadership post that day is a leader (reviewed at the cell first, then at the collective); a member
     whose residence-place cell differs from his/her cell needs the residence cell's comment (QĐ 213).
     """
+    plan.refresh_from_db()
+    Plan.objects.select_for_update().filter(pk=plan.pk).first()
     if plan.is_published:
         raise ValidationError("Kế hoạch đã ban hành: không tính lại danh sách đối tượng.")
     day = plan.reference_date
@@ -323,7 +325,8 @@ def publication_problems(plan: Plan) -> list[str]:
 @transaction.atomic
 def publish_plan(plan: Plan, actor: Any = None) -> list[PlanAcknowledgement]:
     """Ban hành: refuse with every reason when incomplete; send to every cell (acknowledgements)."""
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    Plan.objects.select_for_update().filter(pk=plan.pk).first()
+    plan.refresh_from_db()
     if plan.is_published:
         raise ValidationError("Kế hoạch đã được ban hành.")
     problems = publication_problems(plan)
