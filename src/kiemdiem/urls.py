@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("kiemdiem.accounts.urls")),
     path("", include("kiemdiem.web.urls")),
     path("", include("kiemdiem.web.urls_data")),
+    path("", include("kiemdiem.plans.urls")),
     path("api/", api.urls),
 ]

@@ -88,6 +88,29 @@ class Scope:
             return Organization.objects.none()
         return Organization.objects.filter(self.organization_q)
 
+    def plans(self):  # type: ignore[no-untyped-def]
+        """Plans this user may read: the office, standing committee and higher level see every plan of
+        their subtree (drafts too); cell secretaries and members see the published plans of the
+        committees above their cell."""
+        from kiemdiem.plans.models import Plan, PlanStatus
+
+        if self.user is None:
+            return Plan.objects.none()
+        q = self._subtree_q("organization__", (Role.OFFICE, Role.STANDING, Role.HIGHER))
+        paths = [c.path for c in self.orgs_for(Role.CELL_SECRETARY, Role.RESIDENCE_SECRETARY)]
+        if self.user.member_id:
+            paths.append(self.user.member.cell.path)
+        ancestor_ids = {int(x) for path in paths for x in path.strip("/").split("/") if x}
+        if ancestor_ids:
+            q |= Q(organization_id__in=ancestor_ids, status=PlanStatus.PUBLISHED)
+        return Plan.objects.filter(q).select_related("organization")
+
+    def can_manage_plan(self, plan) -> bool:  # type: ignore[no-untyped-def]
+        return any(plan.organization.path.startswith(o.path) for o in self.orgs_for(Role.OFFICE))
+
+    def secretary_cells(self) -> list[Organization]:
+        return self.orgs_for(Role.CELL_SECRETARY)
+
     # --- what can be done ------------------------------------------------------------------
     def manageable_organizations(self) -> QuerySet[Organization]:
         """Organizations whose registry this user may change (the committee office's subtree)."""

@@ -14,6 +14,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if scope.organizations().exists():
         nav.append(("Tổ chức đảng", reverse("org_tree")))
     nav.append(("Đảng viên", reverse("member_list")))
+    if scope.plans().exists():
+        nav.append(("Kế hoạch", reverse("plan_list")))
     if scope.can_manage_registry:
         nav.append(("Nhập / xuất dữ liệu", reverse("import_export")))
         nav.append(("Tài khoản", reverse("bulk_accounts")))
