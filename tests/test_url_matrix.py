@@ -16,6 +16,7 @@ nothing in the database.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import re
@@ -200,8 +201,22 @@ PAGES: dict[str, Page] = {
     "to-chuc/<int:pk>/": get_post(Scoped(), params={"pk": "org"}),
     "dang-vien/": get_post(web(ALL_ROLES)),
     "dang-vien/<int:pk>/": get_post(Scoped(), params={"pk": "member"}),
-    # import / export
+    # import / export (committee office only; the export and templates are downloads)
     "du-lieu/": get_post(web(REGISTRY_MANAGERS)),
+    "du-lieu/kiem-tra/": Page(
+        methods={"GET": web(REGISTRY_MANAGERS, ok=NOT_ALLOWED), "POST": web(REGISTRY_MANAGERS)},
+        writers=REGISTRY_MANAGERS,
+        why="step 1 of an import: an empty form only shows an error",
+    ),
+    "du-lieu/nhap/": Page(
+        methods={"GET": web(REGISTRY_MANAGERS, ok=NOT_ALLOWED), "POST": web(REGISTRY_MANAGERS)},
+        writers=REGISTRY_MANAGERS,
+        why="step 2 of an import: with no checked file, only an error",
+    ),
+    "du-lieu/tien-do/": get_post(web(REGISTRY_MANAGERS), why="progress of one's own import (JSON)"),
+    "du-lieu/xuat/": get_post(web(REGISTRY_MANAGERS), why="XLSX of the members in scope"),
+    "du-lieu/mau/dang-vien.xlsx": get_post(web(REGISTRY_MANAGERS)),
+    "du-lieu/mau/to-chuc.xlsx": get_post(web(REGISTRY_MANAGERS)),
     # JSON API (django-ninja): the schema and its docs are public; they hold no data
     "api/": get_post(everyone(NOT_FOUND), why="ninja's placeholder root"),
     "api/openapi.json": get_post(everyone(OK)),
@@ -292,7 +307,16 @@ def _text(response: HttpResponse) -> str:
         raw = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     else:
         raw = response.content
-    body = raw.decode("utf-8", errors="replace")
+    if raw.startswith(b"PK"):  # XLSX: the cells' text
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(raw), read_only=True)
+        return "\n".join(
+            " ".join(str(v) for v in row if v is not None)
+            for ws in book.worksheets
+            for row in ws.iter_rows(values_only=True)
+        )
+    body = raw.decode("utf-8-sig", errors="replace")
     if "json" in response.get("Content-Type", ""):
         try:
             body = json.dumps(json.loads(body), ensure_ascii=False)
@@ -509,3 +533,22 @@ def test_denied_pages_are_in_vietnamese(ward, client):
     for response in (not_found, forbidden):
         body = response.content.decode()
         assert "Not Found" not in body and "Forbidden" not in body
+
+
+def test_an_import_cannot_take_over_a_member_of_another_ward_by_card_number(ward, client):
+    """A re-import updates members by card number: only members inside the importer's scope."""
+    from kiemdiem.members.exporting import member_values
+    from kiemdiem.members.importing import MEMBER_COLUMNS
+    from tests.data.helpers import xlsx
+
+    xa = ward.members["xa"]
+    row = member_values(xa)
+    row[MEMBER_COLUMNS.index("Mã chi bộ")] = ward.cell_a.code  # "move" xa into the office's own cell
+    row[MEMBER_COLUMNS.index("Họ và tên")] = "Hoàng Văn Xa Đã Sửa"
+    client.force_login(ward.users["office"])
+    before = _snapshot()
+    client.post(reverse("import_check"), {"loai": "members", "tep": xlsx([row])})
+    client.post(reverse("import_commit"), {"nhap": "1"})
+    xa.refresh_from_db()
+    assert (xa.cell, xa.full_name) == (ward.other_cell, "Hoàng Văn Xa")
+    assert _snapshot() == before
