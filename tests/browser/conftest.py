@@ -4,7 +4,7 @@ Use them in any test under tests/browser/ marked ``@pytest.mark.browser``:
 
 - ``ward``: the usual small ward (tests/factories.py), committed so the live server's thread sees
   it, plus two more "Nguyễn Văn …" members outside cell_a for searches that must stay in scope;
-- ``browser``: one headless Chromium per session;
+- ``browser``: one headless Chromium per test module;
 - ``page_as(username, viewport=None)``: a new page already logged in as that user of the ward
   (``None`` for an anonymous visitor), at the live server; ``viewport=PHONE`` for a 360-px phone;
 - ``screenshot(page, name)``: saves test-artifacts/screenshots/<name>.png (gitignored).
@@ -50,8 +50,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """One headless Chromium per test module.
+
+    Not per session: while Playwright runs, this thread has an event loop, and the rest of the
+    suite (async views, ``async_to_sync``) must not run inside it.
+    """
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; Django then refuses database calls
