@@ -18,6 +18,7 @@ def test_anonymous_requests_get_401_in_vietnamese(ward):
     response = Client().get("/api/members")
     assert response.status_code == 401
     assert response.json()["detail"].startswith("Chưa xác thực")
+    assert "Chưa xác thực".encode() in response.content  # UTF-8, not \u escapes
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 

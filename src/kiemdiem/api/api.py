@@ -9,6 +9,7 @@ from functools import partial
 
 from django.urls import URLPattern, URLResolver, path
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from . import errors
 from .auth import ANY_AUTH
@@ -27,6 +28,11 @@ kèm `"errors": {"<trường>": ["…"]}`. Ngoài phạm vi của bạn: 404; kh
 """
 
 
+class Utf8JSONRenderer(JSONRenderer):
+    # Vietnamese stays readable in curl and logs: "Đảng viên" rather than \u escapes.
+    json_dumps_params = {"ensure_ascii": False}
+
+
 class KiemdiemAPI(NinjaAPI):
     def _get_urls(self) -> list[URLResolver | URLPattern]:
         # Swagger UI's files, served from the installed ninja package (no CDN; works offline).
@@ -43,6 +49,7 @@ api = KiemdiemAPI(
     description=DESCRIPTION,
     auth=ANY_AUTH,
     docs=LocalSwagger(),
+    renderer=Utf8JSONRenderer(),
     urls_namespace="api",
 )
 errors.install(api)
