@@ -85,3 +85,19 @@ def test_transfer_refuses_a_non_cell_and_the_same_cell(ward):
 def test_active_elsewhere_means_residence_cell_differs(ward):
     assert ward.members["cuong"].active_elsewhere
     assert not ward.members["an"].active_elsewhere
+
+
+def test_admission_on_the_exact_18th_birthday_is_allowed(ward):
+    m = ward.members["an"]
+    m.date_of_birth = dt.date(1982, 3, 2)
+    m.admitted_on, m.official_on = dt.date(2000, 3, 2), None
+    m.full_clean()
+    m.admitted_on = dt.date(2000, 3, 1)
+    with pytest.raises(ValidationError):
+        m.full_clean()
+
+
+def test_born_on_29_february_turns_18_on_1_march():
+    from kiemdiem.members.models import eighteenth_birthday
+
+    assert eighteenth_birthday(dt.date(2004, 2, 29)) == dt.date(2022, 3, 1)

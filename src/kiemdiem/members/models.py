@@ -37,6 +37,14 @@ class ActivityStatus(models.TextChoices):
 ON_ROLL = (ActivityStatus.ACTIVE, ActivityStatus.EXEMPT, ActivityStatus.SUSPENDED)
 
 
+def eighteenth_birthday(born: dt.date) -> dt.date:
+    """The day a person turns 18 (born 29/02: 01/03 in a common year)."""
+    try:
+        return born.replace(year=born.year + 18)
+    except ValueError:
+        return dt.date(born.year + 18, 3, 1)
+
+
 def period_q(day: dt.date, start: str = "start", end: str = "end") -> Q:
     return (Q(**{f"{start}__isnull": True}) | Q(**{f"{start}__lte": day})) & (
         Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": day})
@@ -162,10 +170,8 @@ class Member(models.Model):
     def clean(self) -> None:
         self.card_number = normalize_card_number(self.card_number)
         errors: dict[str, str] = {}
-        if self.date_of_birth and self.admitted_on:
-            age = (self.admitted_on - self.date_of_birth).days / 365.25
-            if age < 18:
-                errors["admitted_on"] = "Ngày vào Đảng phải khi đã đủ 18 tuổi."
+        if self.date_of_birth and self.admitted_on and self.admitted_on < eighteenth_birthday(self.date_of_birth):
+            errors["admitted_on"] = "Ngày vào Đảng phải khi đã đủ 18 tuổi."
         if self.official_on and self.admitted_on and self.official_on <= self.admitted_on:
             errors["official_on"] = "Ngày chính thức phải sau ngày vào Đảng."
         if self.cell_id and not self.cell.is_cell:
