@@ -54,3 +54,12 @@ def test_the_docs_page_loads_its_files_from_this_server(db):
         assert asset.status_code == 200, url
         assert int(asset["Content-Length"]) > 100
     assert "/api/openapi.json" in html
+
+
+def test_a_wrong_method_gets_a_vietnamese_405(ward, login):
+    client = login("office")
+    for method, url in (("put", "/api/members"), ("post", "/api/me"), ("post", "/api/docs/swagger-ui.css")):
+        response = getattr(client, method)(url)
+        assert response.status_code == 405, url
+        assert response.json() == {"detail": "Phương thức này không dùng được ở đường dẫn này."}
+    assert set(client.put("/api/members")["Allow"].split(", ")) == {"GET", "POST"}

@@ -5,8 +5,11 @@ Mounted at /api/ (see ``kiemdiem/urls.py``); schema at /api/openapi.json, intera
 
 from __future__ import annotations
 
-from functools import partial
+from collections.abc import Callable
+from functools import partial, wraps
+from typing import Any
 
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.urls import URLPattern, URLResolver, path
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
@@ -33,14 +36,38 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+METHOD_NOT_ALLOWED = "Phương thức này không dùng được ở đường dẫn này."
+
+
+def _vietnamese_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """ninja answers a wrong method with a plain-text English 405; give the API's JSON shape instead."""
+
+    @wraps(view)  # keeps csrf_exempt: ninja's views do their own CSRF check (auth.SessionAuth)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            replacement = JsonResponse(
+                {"detail": METHOD_NOT_ALLOWED}, status=405, json_dumps_params={"ensure_ascii": False}
+            )
+            replacement["Allow"] = response["Allow"]
+            return replacement
+        return response
+
+    return wrapped
+
+
 class KiemdiemAPI(NinjaAPI):
     def _get_urls(self) -> list[URLResolver | URLPattern]:
         # Swagger UI's files, served from the installed ninja package (no CDN; works offline).
-        assets: list[URLResolver | URLPattern] = [
+        patterns: list[URLResolver | URLPattern] = [
             path(f"{ASSET_URL_PREFIX}{name}", partial(docs_asset, name=name), name=f"docs-{name}")
             for name in ASSETS
         ]
-        return assets + super()._get_urls()
+        patterns += super()._get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _vietnamese_405(pattern.callback)
+        return patterns
 
 
 api = KiemdiemAPI(
