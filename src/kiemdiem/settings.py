@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "kiemdiem.api",
     "kiemdiem.audit",
     "kiemdiem.plans",
+    "kiemdiem.reviews",
+    "kiemdiem.decisions",
     "kiemdiem.demo",
 ]
 

@@ -1,0 +1,1 @@
+"""Kiểm điểm: collective reports, self-reviews with evidence, multi-source feedback, review meetings and votes."""

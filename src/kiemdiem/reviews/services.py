@@ -1,0 +1,694 @@
+"""Review services: collective reports and self-reviews, feedback, meetings, tallies and secret ballots.
+
+Everything that changes state goes through these functions (views and the API stay thin), each in one
+transaction with its audit record, so no request can leave half-written state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kiemdiem.audit.services import record
+from kiemdiem.members.models import Member, Position
+from kiemdiem.plans.models import COLLECTIVE_KINDS, INDIVIDUAL_KINDS, DeadlineLevel, PlanSubject, SubjectKind
+from kiemdiem.rules.procedure import draft_sent_in_time
+
+from .models import (
+    GROUP_SOURCES,
+    LEVEL_ORDER,
+    Ballot,
+    BallotBox,
+    FeedbackRequest,
+    FeedbackResponse,
+    FeedbackSource,
+    Level,
+    Meeting,
+    MeetingItem,
+    MeetingStatus,
+    PaperTally,
+    Review,
+    ReviewPlace,
+    ReviewStatus,
+    VoteMode,
+    VoterRollEntry,
+)
+
+# ----------------------------------------------------------------------------------------------
+# Reviews (báo cáo kiểm điểm tập thể, bản kiểm điểm cá nhân)
+# ----------------------------------------------------------------------------------------------
+
+TEXT_FIELDS = (
+    "strengths",
+    "shortcomings",
+    "causes",
+    "prior_results",
+    "responsibility",
+    "remedies",
+    "evidence_text",
+)
+TASK_FIELDS = ("tasks_total", "tasks_done", "tasks_on_time", "tasks_exceeded", "tasks_late")
+
+
+def collective_subject_for(subject: PlanSubject, place: str) -> PlanSubject | None:
+    """The collective whose review an individual review links to: the cell, or the leadership collective."""
+    if subject.kind not in INDIVIDUAL_KINDS:
+        return None
+    qs = subject.plan.subjects
+    if place == ReviewPlace.COLLECTIVE and subject.collective_id:
+        return qs.filter(kind=SubjectKind.LEADERSHIP_COLLECTIVE, collective_id=subject.collective_id).first()
+    return qs.filter(kind=SubjectKind.CELL, organization_id=subject.cell_id).first()
+
+
+def review_deadline(subject: PlanSubject, place: str = ReviewPlace.CELL) -> dt.date | None:
+    """The plan's deadline for writing this review: cells' deadline at a cell, the committee's otherwise."""
+    code = "bao_cao_tap_the" if subject.kind in COLLECTIVE_KINDS else "ban_kiem_diem"
+    step = subject.plan.steps.filter(code=code).first()
+    if step is None:
+        return None
+    at_cell = (
+        place == ReviewPlace.CELL
+        and subject.kind != SubjectKind.GRASSROOTS_ORG
+        and subject.kind != SubjectKind.LEADERSHIP_COLLECTIVE
+    )
+    return step.due_for(DeadlineLevel.CELLS if at_cell else DeadlineLevel.COMMITTEE)
+
+
+def is_locked(review: Review, today: dt.date | None = None) -> bool:
+    """Submitted reviews and drafts past their deadline are locked, unless the office reopened them."""
+    if review.status == ReviewStatus.REOPENED:
+        return False
+    if review.status == ReviewStatus.SUBMITTED:
+        return True
+    due = review_deadline(review.subject, review.place)
+    return due is not None and (today or timezone.localdate()) > due
+
+
+def prior_remediation_text(subject: PlanSubject) -> str:
+    """Last year's remediation plan of the same person or organization, for section III of the form."""
+    from kiemdiem.decisions.models import RemediationItem
+
+    items = RemediationItem.objects.filter(
+        subject__plan__year=subject.plan.year - 1, subject__plan__organization=subject.plan.organization
+    )
+    if subject.member_id:
+        items = items.filter(subject__member_id=subject.member_id)
+    elif subject.organization_id:
+        items = items.filter(subject__organization_id=subject.organization_id, subject__member__isnull=True)
+    elif subject.collective_id:
+        items = items.filter(
+            subject__collective_id=subject.collective_id, subject__kind=SubjectKind.LEADERSHIP_COLLECTIVE
+        )
+    lines = [
+        f"- {i.shortcoming} — {i.get_status_display().lower()}{': ' + i.progress_note if i.progress_note else ''}"
+        for i in items
+    ]
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def get_or_create_review(subject: PlanSubject, place: str = ReviewPlace.CELL, actor: Any = None) -> Review:
+    if not subject.reviewed:
+        raise ValidationError(
+            f"{subject.name} không thuộc diện kiểm điểm ({subject.get_not_reviewed_reason_display()})."
+        )
+    if place == ReviewPlace.COLLECTIVE and not subject.collective_id:
+        raise ValidationError("Đối tượng này không kiểm điểm tại tập thể lãnh đạo.")
+    review = Review.objects.filter(subject=subject, place=place).first()
+    if review:
+        return review
+    collective = collective_subject_for(subject, place)
+    linked = Review.objects.filter(subject=collective).order_by("id").first() if collective else None
+    review = Review.objects.create(
+        subject=subject,
+        place=place,
+        form_code=subject.form_code,
+        collective_review=linked,
+        prior_results=prior_remediation_text(subject),
+        sections={str(i): "" for i, _ in enumerate(subject.plan.content_items.get(subject.kind, []), 1)},
+    )
+    record(actor, "review.create", review, f"Tạo bản kiểm điểm của {subject.name}")
+    return review
+
+
+def _validate(review: Review) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    fw = review.subject.plan.framework()
+    if fw.scored:
+        criteria = fw.criteria.get(review.subject.kind)
+        maxima = {g.id: Decimal(str(g.max_points)) for g in getattr(criteria, "groups", ())}
+        for name, group in (("score_general", "I"), ("score_tasks", "II")):
+            value = getattr(review, name)
+            top = maxima.get(group, Decimal(30 if group == "I" else 70))
+            if value is not None and not (0 <= value <= top):
+                errors.setdefault(name, []).append(f"Điểm nhóm {group} phải từ 0 đến {top:g}.")
+    total, done = review.tasks_total, review.tasks_done
+    if total is not None:
+        for name in TASK_FIELDS[1:]:
+            value = getattr(review, name)
+            if value is not None and value > total:
+                errors.setdefault(name, []).append("Không được lớn hơn tổng số nhiệm vụ được giao.")
+        for name in ("tasks_on_time", "tasks_exceeded", "tasks_late"):
+            value = getattr(review, name)
+            if value is not None and done is not None and value > done:
+                errors.setdefault(name, []).append("Không được lớn hơn số nhiệm vụ đã hoàn thành.")
+    elif any(getattr(review, n) is not None for n in TASK_FIELDS[1:]):
+        errors.setdefault("tasks_total", []).append("Cần nhập tổng số nhiệm vụ, chỉ tiêu được giao.")
+    return errors
+
+
+@transaction.atomic
+def save_review(
+    review: Review,
+    data: dict[str, Any],
+    actor: Any,
+    *,
+    version: int,
+    acting_member: Member | None = None,
+    today: dt.date | None = None,
+) -> Review:
+    """Lưu nháp: refuse a stale version (two people editing), a locked review, and invalid values.
+
+    ``acting_member`` is the member the actor is (None for office staff); when it is not the subject's
+    member, the review is marked as entered on behalf (nhập thay).
+    """
+    current = Review.objects.select_for_update().get(pk=review.pk)
+    if current.version != version:
+        raise ValidationError(
+            "Bản kiểm điểm vừa được người khác sửa. Vui lòng tải lại trang trước khi lưu.", code="stale"
+        )
+    if is_locked(current, today):
+        raise ValidationError(
+            "Bản kiểm điểm đã khóa (đã nộp hoặc quá hạn). Văn phòng Đảng ủy có thể mở lại.", code="locked"
+        )
+    before = {k: getattr(current, k) for k in data}
+    for key, value in data.items():
+        setattr(current, key, value)
+    errors = _validate(current)
+    if errors:
+        raise ValidationError(errors)
+    subject_member = current.subject.member_id
+    if subject_member and (acting_member is None or acting_member.pk != subject_member):
+        current.entered_on_behalf = True
+        current.entered_by = actor
+    current.version += 1
+    current.save()
+    changed = {k: [str(before[k]), str(v)] for k, v in data.items() if before[k] != v}
+    if changed:
+        record(
+            actor,
+            "review.save",
+            current,
+            f"Lưu bản kiểm điểm của {current.subject.name}",
+            changes={k: "đã sửa" for k in changed},
+        )
+    review.refresh_from_db()
+    return current
+
+
+def submission_problems(review: Review) -> list[str]:
+    problems: list[str] = []
+    if not review.self_level:
+        problems.append("Chưa tự nhận mức xếp loại.")
+    if not (review.strengths.strip() or any(str(v).strip() for v in review.sections.values())):
+        problems.append("Chưa viết nội dung kiểm điểm.")
+    if review.subject.plan.framework().scored and (
+        review.score_general is None or review.score_tasks is None
+    ):
+        problems.append("Chưa tự chấm điểm nhóm I và nhóm II.")
+    collective = collective_subject_for(review.subject, review.place)
+    if collective is not None:
+        col_review = Review.objects.filter(subject=collective, status=ReviewStatus.SUBMITTED).first()
+        if col_review is None:
+            problems.append(
+                f"Báo cáo kiểm điểm của tập thể ({collective.name}) chưa hoàn thành: tập thể kiểm điểm trước, cá nhân sau."
+            )
+    if review.place == ReviewPlace.COLLECTIVE:
+        at_cell = Review.objects.filter(
+            subject=review.subject, place=ReviewPlace.CELL, status=ReviewStatus.SUBMITTED
+        )
+        if not at_cell.exists():
+            problems.append(
+                "Cán bộ lãnh đạo kiểm điểm ở chi bộ trước, sau đó mới kiểm điểm ở tập thể lãnh đạo."
+            )
+    return problems
+
+
+@transaction.atomic
+def submit_review(review: Review, actor: Any, *, today: dt.date | None = None) -> Review:
+    current = Review.objects.select_for_update().get(pk=review.pk)
+    if current.status == ReviewStatus.SUBMITTED:
+        raise ValidationError("Bản kiểm điểm đã được nộp.")
+    if is_locked(current, today):
+        raise ValidationError("Đã quá hạn nộp bản kiểm điểm. Văn phòng Đảng ủy có thể mở lại.")
+    problems = submission_problems(current)
+    if problems:
+        raise ValidationError(problems)
+    if current.collective_review_id is None:
+        collective = collective_subject_for(current.subject, current.place)
+        if collective is not None:
+            current.collective_review = Review.objects.filter(subject=collective).first()
+    current.status = ReviewStatus.SUBMITTED
+    current.submitted_at = timezone.now()
+    current.version += 1
+    current.save()
+    record(actor, "review.submit", current, f"Nộp bản kiểm điểm của {current.subject.name}")
+    review.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def reopen_review(review: Review, actor: Any, reason: str) -> Review:
+    if not reason.strip():
+        raise ValidationError("Cần ghi lý do mở lại bản kiểm điểm.")
+    current = Review.objects.select_for_update().get(pk=review.pk)
+    current.status = ReviewStatus.REOPENED
+    current.version += 1
+    current.save(update_fields=["status", "version", "updated_at"])
+    record(actor, "review.reopen", current, f"Mở lại bản kiểm điểm của {current.subject.name}", reason=reason)
+    review.refresh_from_db()
+    return current
+
+
+def circulation_warning(review: Review, meeting_date: dt.date) -> str:
+    """C-DOC-01: warn when a collective's draft reached participants too late (366: 3 working days)."""
+    fw = review.subject.plan.framework()
+    if fw.draft_min_working_days is None:
+        return ""
+    if review.circulated_on is None:
+        return "Dự thảo báo cáo của tập thể chưa được gửi đến người dự hội nghị."
+    if not draft_sent_in_time(fw, review.circulated_on, meeting_date):
+        return (
+            f"Dự thảo gửi ngày {review.circulated_on:%d/%m/%Y}, chưa đủ {fw.draft_min_working_days} ngày làm việc "
+            f"trước hội nghị ngày {meeting_date:%d/%m/%Y} (C-DOC-01)."
+        )
+    return ""
+
+
+# ----------------------------------------------------------------------------------------------
+# Feedback (ý kiến nhận xét nhiều nguồn)
+# ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_feedback(
+    plan: Any, sources: list[str], due_date: dt.date, actor: Any, subjects: Any = None
+) -> int:
+    """Create the feedback requests for every reviewed individual (idempotent).
+
+    The residence-place source is sent only for members active elsewhere (QĐ 213), addressed to their
+    residence cell; the other sources go to every individual.
+    """
+    unknown = set(sources) - set(FeedbackSource.values)
+    if unknown:
+        raise ValidationError(f"Nguồn nhận xét không hợp lệ: {', '.join(sorted(unknown))}.")
+    subjects = (
+        subjects if subjects is not None else plan.subjects.filter(kind__in=INDIVIDUAL_KINDS, reviewed=True)
+    )
+    existing = set(FeedbackRequest.objects.filter(subject__plan=plan).values_list("subject_id", "source"))
+    created: list[FeedbackRequest] = []
+    for s in subjects.select_related("member"):
+        for source in sources:
+            if (s.pk, source) in existing:
+                continue
+            if source == FeedbackSource.RESIDENCE:
+                if not s.needs_residence_comment:
+                    continue
+                created.append(
+                    FeedbackRequest(
+                        subject=s,
+                        source=source,
+                        organization_id=s.member.residence_cell_id,
+                        addressee="Chi ủy chi bộ nơi cư trú",
+                        due_date=due_date,
+                        created_by=actor,
+                    )
+                )
+            elif source == FeedbackSource.WORKPLACE:
+                created.append(
+                    FeedbackRequest(
+                        subject=s,
+                        source=source,
+                        addressee=s.member.workplace,
+                        due_date=due_date,
+                        created_by=actor,
+                    )
+                )
+            else:
+                created.append(
+                    FeedbackRequest(
+                        subject=s,
+                        source=source,
+                        organization_id=s.cell_id,
+                        due_date=due_date,
+                        created_by=actor,
+                    )
+                )
+    FeedbackRequest.objects.bulk_create(created)
+    record(actor, "feedback.request", plan, f"Gửi {len(created)} yêu cầu nhận xét, hạn {due_date:%d/%m/%Y}")
+    return len(created)
+
+
+@transaction.atomic
+def respond_feedback(
+    request: FeedbackRequest,
+    actor: Any,
+    *,
+    text: str,
+    proposed_level: str = "",
+    anonymous: bool = False,
+    responded_on: dt.date | None = None,
+) -> FeedbackResponse:
+    if not text.strip():
+        raise ValidationError({"text": "Cần nhập nội dung nhận xét."})
+    if proposed_level and proposed_level not in Level.values:
+        raise ValidationError({"proposed_level": "Mức xếp loại không hợp lệ."})
+    if anonymous and request.source not in GROUP_SOURCES:
+        raise ValidationError(
+            {"anonymous": "Chỉ ý kiến của tập thể (đảng viên trong chi bộ, đoàn thể) mới được ẩn danh."}
+        )
+    day = responded_on or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationError({"responded_on": "Ngày nhận xét không được sau hôm nay."})
+    response = FeedbackResponse.objects.create(
+        request=request,
+        text=text.strip(),
+        proposed_level=proposed_level,
+        anonymous=anonymous,
+        responded_by=None if anonymous else actor,
+        responded_on=day,
+    )
+    # An anonymous answer leaves no actor in the audit trail either.
+    record(
+        None if anonymous else actor,
+        "feedback.respond",
+        request,
+        f"Nhận xét ({request.get_source_display()}) về {request.subject.name}",
+    )
+    return response
+
+
+@dataclass
+class FeedbackRow:
+    subject: PlanSubject
+    by_source: dict[str, list[FeedbackResponse]] = field(default_factory=dict)
+    requested: set[str] = field(default_factory=set)
+    self_level: str = ""
+
+    @property
+    def missing(self) -> list[str]:
+        return [FeedbackSource(s).label for s in sorted(self.requested) if not self.by_source.get(s)]
+
+
+def feedback_summary(subjects: Any) -> list[FeedbackRow]:
+    """The "tổng hợp ý kiến" sheet: per subject, every source's opinions and proposed levels, and what is missing."""
+    rows = {s.pk: FeedbackRow(s) for s in subjects.select_related("member", "cell")}
+    for req in FeedbackRequest.objects.filter(subject_id__in=rows).prefetch_related("responses"):
+        row = rows[req.subject_id]
+        row.requested.add(req.source)
+        row.by_source[req.source] = list(req.responses.all())
+    for review in Review.objects.filter(subject_id__in=rows, place=ReviewPlace.CELL):
+        rows[review.subject_id].self_level = review.self_level
+    return list(rows.values())
+
+
+# ----------------------------------------------------------------------------------------------
+# Meetings, votes, secret ballots
+# ----------------------------------------------------------------------------------------------
+
+# Điều lệ Đảng practice: a cell meeting is valid with at least 2/3 of its official members (exempt
+# members not counted) present. Kept as a constant here; the plan's framework does not define it.
+QUORUM = Decimal(2) / Decimal(3)
+
+
+def quorum_ok(meeting: Meeting) -> bool:
+    return meeting.total > 0 and Decimal(meeting.present) >= QUORUM * meeting.total
+
+
+@transaction.atomic
+def open_meeting(
+    plan: Any,
+    *,
+    date: dt.date,
+    actor: Any,
+    organization: Any = None,
+    collective: Any = None,
+    attendees: list[Member] | None = None,
+    total: int | None = None,
+    excused: int = 0,
+    chair: Member | None = None,
+    secretary: Member | None = None,
+    place: str = "",
+) -> Meeting:
+    """Hội nghị kiểm điểm: the collective's item first, then the head, then the others (C-ORD-01)."""
+    if (organization is None) == (collective is None):
+        raise ValidationError("Hội nghị phải của một chi bộ hoặc một tập thể lãnh đạo.")
+    attendees = attendees or []
+    if organization is not None:
+        items = plan.subjects.filter(reviewed=True).filter(
+            organization=organization, member__isnull=True
+        ) | plan.subjects.filter(reviewed=True, cell=organization, member__isnull=False)
+        roll = plan.subjects.filter(cell=organization, member__isnull=False, reviewed=True).count()
+    else:
+        items = plan.subjects.filter(
+            reviewed=True, kind=SubjectKind.LEADERSHIP_COLLECTIVE, collective=collective
+        ) | plan.subjects.filter(reviewed=True, kind=SubjectKind.LEADER, collective=collective)
+        roll = collective.positions.filter(end__isnull=True).values("member").distinct().count()
+    total = total if total is not None else roll
+    if len(attendees) > total:
+        raise ValidationError("Số người có mặt vượt quá số được triệu tập.")
+    meeting = Meeting.objects.create(
+        plan=plan,
+        organization=organization,
+        collective=collective,
+        date=date,
+        place=place,
+        chair=chair,
+        secretary=secretary,
+        total=total,
+        present=len(attendees),
+        excused=excused,
+    )
+    meeting.attendees.set(attendees)
+    heads = set(Position.objects.filter(is_head=True, end__isnull=True).values_list("member_id", flat=True))
+
+    def order(s: PlanSubject) -> tuple[int, str]:
+        if s.member_id is None:
+            return (0, s.name)
+        return (1 if s.member_id in heads else 2, s.member.sort_key if s.member else s.name)
+
+    subjects = sorted(items.select_related("member").distinct(), key=order)
+    MeetingItem.objects.bulk_create(
+        [MeetingItem(meeting=meeting, subject=s, order=i) for i, s in enumerate(subjects, 1)]
+    )
+    record(
+        actor, "meeting.open", meeting, f"Mở {meeting}", changes={"present": meeting.present, "total": total}
+    )
+    return meeting
+
+
+@transaction.atomic
+def add_criticism(item: MeetingItem, actor: Any, who: str, what: str) -> None:
+    if not what.strip():
+        raise ValidationError("Cần nhập nội dung góp ý.")
+    item = MeetingItem.objects.select_for_update().get(pk=item.pk)
+    item.criticism = [*item.criticism, {"who": who.strip(), "what": what.strip()}]
+    item.save(update_fields=["criticism"])
+    record(actor, "meeting.criticism", item.meeting, f"Góp ý đối với {item.subject.name}")
+
+
+def level_from_votes(counts: dict[str, int], voters: int) -> str:
+    """The proposed level a vote yields.
+
+    Reading chosen: the highest level L such that the votes for L *or a higher level* are more than half
+    of the members who voted (a vote for HTXSNV also supports HTTNV). With no majority at any level
+    the result is KHTNV (no level reached the required support).
+    """
+    if voters <= 0:
+        return ""
+    cumulative = 0
+    for level in ("HTXSNV", "HTTNV", "HTNV", "KHTNV"):
+        cumulative += counts.get(level, 0)
+        if 2 * cumulative > voters:
+            return level
+    return "KHTNV"
+
+
+def _check_counts(counts: dict[str, int], invalid: int, present: int) -> dict[str, int]:
+    clean = {}
+    for level in Level.values:
+        value = counts.get(level, 0)
+        if not isinstance(value, int) or value < 0:
+            raise ValidationError("Số phiếu phải là số nguyên không âm.")
+        clean[level] = value
+    if sum(clean.values()) + invalid > present:
+        raise ValidationError(
+            f"Tổng số phiếu ({sum(clean.values()) + invalid}) vượt quá số người có mặt ({present})."
+        )
+    return clean
+
+
+@transaction.atomic
+def enter_paper_tally(item: MeetingItem, actor: Any, counts: dict[str, int], invalid: int = 0) -> str:
+    """Kiểm phiếu giấy: two entries by two different people; accepted only when they agree.
+
+    Returns "waiting" after the first entry, "accepted" when the second matches, and raises (keeping
+    both entries for comparison) when they differ.
+    """
+    item = MeetingItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    if item.vote_mode == VoteMode.ONLINE:
+        raise ValidationError("Đối tượng này đang biểu quyết bằng phiếu kín trực tuyến.")
+    if item.proposed_level:
+        raise ValidationError("Kết quả biểu quyết đã được ghi nhận.")
+    clean = _check_counts(counts, invalid, item.meeting.present)
+    entries = list(item.tallies.order_by("entry_no"))
+    if len(entries) >= 2:
+        entries[1].delete()
+        entries = entries[:1]
+    if entries and entries[0].entered_by_id == getattr(actor, "pk", None):
+        raise ValidationError("Lần nhập thứ hai phải do người khác thực hiện.")
+    PaperTally.objects.create(
+        item=item, entry_no=len(entries) + 1, entered_by=actor, counts=clean, invalid=invalid
+    )
+    item.vote_mode = VoteMode.PAPER
+    if not entries:
+        item.save(update_fields=["vote_mode"])
+        record(actor, "vote.tally1", item.meeting, f"Nhập kết quả kiểm phiếu lần 1: {item.subject.name}")
+        return "waiting"
+    first = entries[0]
+    if first.counts != clean or first.invalid != invalid:
+        item.save(update_fields=["vote_mode"])
+        raise ValidationError(
+            "Hai lần nhập kết quả kiểm phiếu không khớp nhau; cần kiểm tra lại phiếu và nhập lại."
+        )
+    voters = sum(clean.values())
+    item.result = {**clean, "invalid": invalid, "voters": voters}
+    item.proposed_level = level_from_votes(clean, voters)
+    item.save(update_fields=["vote_mode", "result", "proposed_level"])
+    record(
+        actor,
+        "vote.accept",
+        item.meeting,
+        f"Chấp nhận kết quả kiểm phiếu: {item.subject.name} — {item.proposed_level}",
+    )
+    return "accepted"
+
+
+@transaction.atomic
+def open_ballot(item: MeetingItem, actor: Any) -> BallotBox:
+    """Mở bỏ phiếu kín: the voter roll is frozen from the members present at the meeting."""
+    item = MeetingItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    if item.meeting.status != MeetingStatus.OPEN:
+        raise ValidationError("Hội nghị đã kết thúc.")
+    if item.vote_mode == VoteMode.PAPER or item.proposed_level:
+        raise ValidationError("Đối tượng này đã biểu quyết bằng phiếu giấy.")
+    if hasattr(item, "ballot_box"):
+        raise ValidationError("Đã mở bỏ phiếu cho đối tượng này.")
+    attendees = list(item.meeting.attendees.all())
+    if not attendees:
+        raise ValidationError("Chưa có danh sách đảng viên có mặt để lập danh sách cử tri.")
+    box = BallotBox.objects.create(item=item, opened_by=actor)
+    VoterRollEntry.objects.bulk_create([VoterRollEntry(box=box, member=m) for m in attendees])
+    item.vote_mode = VoteMode.ONLINE
+    item.save(update_fields=["vote_mode"])
+    record(
+        actor, "vote.open", item.meeting, f"Mở bỏ phiếu kín: {item.subject.name} ({len(attendees)} cử tri)"
+    )
+    return box
+
+
+def _receipt_hash(box: BallotBox, code: str) -> str:
+    return hashlib.sha256(f"{box.pk}:{code.strip().upper()}".encode()).hexdigest()
+
+
+@transaction.atomic
+def cast_ballot(box: BallotBox, member: Member, level: str) -> str:
+    """Bỏ phiếu: one ballot per voter, impossible twice even under concurrent requests.
+
+    The roll entry is flipped with a conditional UPDATE (only one request can change it from False to
+    True); the ballot row is written in the same transaction with no reference to the voter. Returns
+    the receipt code the voter keeps to check that the ballot was counted.
+    """
+    if level not in Level.values:
+        raise ValidationError("Mức xếp loại không hợp lệ.")
+    box = BallotBox.objects.select_for_update().get(pk=box.pk)
+    if not box.is_open:
+        raise ValidationError("Hòm phiếu đã đóng.")
+    flipped = VoterRollEntry.objects.filter(box=box, member=member, has_voted=False).update(has_voted=True)
+    if flipped != 1:
+        if VoterRollEntry.objects.filter(box=box, member=member).exists():
+            raise ValidationError("Đồng chí đã bỏ phiếu.")
+        raise PermissionDenied("Đồng chí không có trong danh sách cử tri của hòm phiếu này.")
+    code = secrets.token_hex(4).upper()
+    Ballot.objects.create(box=box, level=level, receipt_hash=_receipt_hash(box, code))
+    return code
+
+
+MIN_BALLOTS_FOR_RESULTS = 3
+
+
+@transaction.atomic
+def close_ballot(box: BallotBox, actor: Any) -> dict[str, int]:
+    """Đóng hòm phiếu: count, record totals only, set the proposed level."""
+    box = BallotBox.objects.select_for_update().select_related("item").get(pk=box.pk)
+    if not box.is_open:
+        raise ValidationError("Hòm phiếu đã đóng.")
+    box.closed_at = timezone.now()
+    box.save(update_fields=["closed_at"])
+    counts = Counter(Ballot.objects.filter(box=box).values_list("level", flat=True))
+    totals = {level: counts.get(level, 0) for level in Level.values}
+    voters = sum(totals.values())
+    item = box.item
+    item.result = {**totals, "invalid": 0, "voters": voters, "roll": box.roll.count()}
+    item.proposed_level = level_from_votes(totals, voters)
+    item.save(update_fields=["result", "proposed_level"])
+    record(
+        actor,
+        "vote.close",
+        item.meeting,
+        f"Đóng bỏ phiếu kín: {item.subject.name} — {voters} phiếu, đề xuất {item.proposed_level}",
+    )
+    return totals
+
+
+def ballot_results(box: BallotBox) -> dict[str, int] | None:
+    """Totals, only after closing and only when enough ballots were cast that no one is exposed."""
+    if box.is_open:
+        return None
+    result = box.item.result
+    if result.get("voters", 0) < MIN_BALLOTS_FOR_RESULTS:
+        return None
+    return {level: result.get(level, 0) for level in Level.values}
+
+
+def receipt_counted(box: BallotBox, code: str) -> bool:
+    return Ballot.objects.filter(box=box, receipt_hash=_receipt_hash(box, code)).exists()
+
+
+@transaction.atomic
+def close_meeting(meeting: Meeting, actor: Any, minutes: str = "") -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == MeetingStatus.CLOSED:
+        raise ValidationError("Hội nghị đã kết thúc.")
+    open_boxes = BallotBox.objects.filter(item__meeting=meeting, closed_at__isnull=True)
+    if open_boxes.exists():
+        raise ValidationError("Còn hòm phiếu chưa đóng.")
+    if minutes:
+        meeting.minutes = minutes
+    meeting.status = MeetingStatus.CLOSED
+    meeting.save(update_fields=["minutes", "status"])
+    record(actor, "meeting.close", meeting, f"Kết thúc {meeting}")
+    return meeting
+
+
+def level_rank(level: str) -> int:
+    return LEVEL_ORDER.get(level, 0)
