@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kiemdiem.plans.services import compute_subjects, create_plan
+
+D = dt.date
+
+
+@pytest.fixture
+def plan(ward):
+    """The 2020 plan of the test ward, published, cells due 27/11/2020, committee due 04/12/2020."""
+    p = create_plan(ward.ward, number="07-KH/ĐU", issued_on=D(2020, 11, 18), year=2020)
+    compute_subjects(p)
+    p.launch_date = D(2020, 11, 19)
+    p.save()
+    p.steps.filter(code__in=["bao_cao_tap_the", "ban_kiem_diem", "lay_y_kien", "hoi_nghi"]).update(
+        due_cells=D(2020, 11, 27)
+    )
+    p.steps.exclude(code="trien_khai").update(due_committee=D(2020, 12, 4))
+    return p
+
+
+@pytest.fixture
+def plan366(ward):
+    p = create_plan(ward.ward, number="12-KH/ĐU", issued_on=D(2025, 11, 10), year=2025)
+    compute_subjects(p)
+    p.steps.filter(code__in=["bao_cao_tap_the", "ban_kiem_diem", "hoi_nghi"]).update(
+        due_cells=D(2025, 12, 10)
+    )
+    p.steps.exclude(code="trien_khai").update(due_committee=D(2025, 12, 20))
+    return p

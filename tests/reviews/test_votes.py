@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from kiemdiem.reviews.models import Ballot, BallotBox, VoterRollEntry
+from kiemdiem.reviews.services import (
+    ballot_results,
+    cast_ballot,
+    close_ballot,
+    close_meeting,
+    enter_paper_tally,
+    level_from_votes,
+    open_ballot,
+    open_meeting,
+    quorum_ok,
+    receipt_counted,
+)
+
+from ..factories import make_member
+
+D = dt.date
+
+
+@pytest.fixture
+def meeting(ward, plan):
+    extra = [make_member(ward.cell_a, f"Vũ Văn Số {i}") for i in range(3)]
+    from kiemdiem.plans.services import compute_subjects
+
+    compute_subjects(plan)
+    attendees = [ward.members["an"], ward.members["binh"], *extra]
+    return open_meeting(
+        plan,
+        date=D(2020, 11, 25),
+        actor=ward.users["secretary"],
+        organization=ward.cell_a,
+        attendees=attendees,
+        chair=ward.members["binh"],
+    )
+
+
+def test_meeting_orders_the_collective_first_and_checks_quorum(meeting):
+    names = [i.subject.name for i in meeting.items.order_by("order")]
+    assert names[0] == "Chi bộ Tổ dân phố số 1"
+    assert meeting.total == 5 and meeting.present == 5 and quorum_ok(meeting)
+    meeting.present = 3
+    assert not quorum_ok(meeting)
+
+
+def test_level_from_votes_needs_more_than_half_counting_higher_votes():
+    assert level_from_votes({"HTXSNV": 2, "HTTNV": 1, "HTNV": 2}, 5) == "HTTNV"
+    assert level_from_votes({"HTXSNV": 3, "HTTNV": 2}, 5) == "HTXSNV"
+    assert level_from_votes({"HTXSNV": 2, "HTTNV": 0, "HTNV": 0, "KHTNV": 2}, 4) == "KHTNV"
+    assert level_from_votes({"HTTNV": 2, "HTNV": 2}, 4) == "HTNV"
+
+
+def test_paper_tally_is_accepted_only_when_two_people_agree(ward, meeting):
+    item = meeting.items.get(subject__member=ward.members["an"])
+    counts = {"HTXSNV": 1, "HTTNV": 3, "HTNV": 1, "KHTNV": 0}
+    assert enter_paper_tally(item, ward.users["secretary"], counts) == "waiting"
+    with pytest.raises(ValidationError, match="người khác"):
+        enter_paper_tally(item, ward.users["secretary"], counts)
+    with pytest.raises(ValidationError, match="không khớp"):
+        enter_paper_tally(item, ward.users["office"], {**counts, "HTTNV": 2})
+    item.refresh_from_db()
+    assert item.proposed_level == ""
+    assert enter_paper_tally(item, ward.users["office"], counts) == "accepted"
+    item.refresh_from_db()
+    assert item.proposed_level == "HTTNV" and item.result["voters"] == 5
+
+
+def test_tally_cannot_exceed_the_members_present(ward, meeting):
+    item = meeting.items.get(subject__member=ward.members["an"])
+    with pytest.raises(ValidationError, match="vượt quá"):
+        enter_paper_tally(item, ward.users["secretary"], {"HTTNV": 6})
+
+
+def test_secret_ballot_one_vote_each_no_link_to_voter_results_after_closing(ward, meeting):
+    item = meeting.items.get(subject__member=ward.members["an"])
+    box = open_ballot(item, ward.users["secretary"])
+    voters = list(meeting.attendees.all())
+    receipts = {}
+    for member, level in zip(voters, ["HTTNV", "HTTNV", "HTXSNV", "HTNV", "HTTNV"], strict=True):
+        receipts[member.pk] = cast_ballot(box, member, level)
+    with pytest.raises(ValidationError, match="đã bỏ phiếu"):
+        cast_ballot(box, voters[0], "HTXSNV")
+    with pytest.raises(PermissionDenied):
+        cast_ballot(box, ward.members["cuong"], "HTXSNV")  # not on the roll
+    assert Ballot.objects.filter(box=box).count() == 5
+    # no column of a ballot refers to a member, a user or a time
+    ballot_fields = {f.name for f in Ballot._meta.get_fields()}
+    assert ballot_fields == {"id", "box", "level", "receipt_hash"}
+    assert ballot_results(box) is None  # not before closing
+    totals = close_ballot(box, ward.users["secretary"])
+    assert totals == {"HTXSNV": 1, "HTTNV": 3, "HTNV": 1, "KHTNV": 0}
+    box.refresh_from_db()
+    assert ballot_results(box) == totals
+    item.refresh_from_db()
+    assert item.proposed_level == "HTTNV"
+    assert all(receipt_counted(box, code) for code in receipts.values())
+    assert not receipt_counted(box, "FFFFFFFF")
+    with pytest.raises(ValidationError, match="đã đóng"):
+        cast_ballot(box, voters[1], "HTTNV")
+
+
+def test_roll_is_frozen_at_opening(ward, meeting):
+    item = meeting.items.get(subject__member=ward.members["binh"])
+    box = open_ballot(item, ward.users["secretary"])
+    meeting.attendees.add(ward.members["cuong"])
+    with pytest.raises(PermissionDenied):
+        cast_ballot(box, ward.members["cuong"], "HTTNV")
+    assert VoterRollEntry.objects.filter(box=box).count() == 5
+
+
+def test_results_hidden_below_the_minimum_count(ward, meeting):
+    item = meeting.items.get(subject__member=ward.members["binh"])
+    box = open_ballot(item, ward.users["secretary"])
+    cast_ballot(box, ward.members["an"], "HTTNV")
+    close_ballot(box, ward.users["secretary"])
+    box.refresh_from_db()
+    assert ballot_results(box) is None
+
+
+def test_meeting_cannot_close_with_an_open_ballot(ward, meeting):
+    box = open_ballot(meeting.items.get(subject__member=ward.members["an"]), ward.users["secretary"])
+    with pytest.raises(ValidationError, match="chưa đóng"):
+        close_meeting(meeting, ward.users["secretary"])
+    close_ballot(box, ward.users["secretary"])
+    close_meeting(meeting, ward.users["secretary"], minutes="Hội nghị kết thúc lúc 11 giờ.")
+    assert BallotBox.objects.get(pk=box.pk).closed_at is not None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_double_voting_is_impossible_on_postgresql(ward, plan):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Kiểm thử tranh chấp đồng thời chỉ chạy trên PostgreSQL (DATABASE_URL=postgres://…).")
+    from kiemdiem.plans.services import compute_subjects
+
+    compute_subjects(plan)
+    meeting = open_meeting(
+        plan,
+        date=D(2020, 11, 25),
+        actor=ward.users["secretary"],
+        organization=ward.cell_a,
+        attendees=[ward.members["an"], ward.members["binh"]],
+    )
+    box = open_ballot(meeting.items.get(subject__member=ward.members["an"]), ward.users["secretary"])
+    results: list[str] = []
+    barrier = threading.Barrier(8)
+
+    def vote() -> None:
+        from django.db import connections
+
+        barrier.wait()
+        try:
+            cast_ballot(box, ward.members["an"], "HTTNV")
+            results.append("ok")
+        except ValidationError:
+            results.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=vote) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count("ok") == 1 and results.count("refused") == 7
+    assert Ballot.objects.filter(box=box).count() == 1
