@@ -16,6 +16,7 @@ nothing in the database.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import itertools
 import json
@@ -88,6 +89,40 @@ def _tokens(w: Ward) -> dict[str, tuple[int, str]]:
     return rows
 
 
+def _plans(w: Ward) -> dict[str, tuple[int, str]]:
+    """Kế hoạch: the ward's published plan and its draft, and the other ward's published plan."""
+    from kiemdiem.plans.models import Plan, PlanStatus
+    from kiemdiem.plans.services import create_plan
+
+    wanted = {
+        "ward_published": (w.ward, "07-KH/ĐU", PlanStatus.PUBLISHED),
+        "ward_draft": (w.ward, "08-KH/ĐU", None),
+        "other_published": (w.other_ward, "05-KH/ĐU", PlanStatus.PUBLISHED),
+    }
+    rows = {}
+    for key, (org, number, status) in wanted.items():
+        plan = Plan.objects.filter(organization=org, number=number).first()
+        if plan is None:
+            plan = create_plan(org, number=number, issued_on=dt.date(2020, 11, 18), year=2020)
+            if status:
+                Plan.objects.filter(pk=plan.pk).update(status=status)
+        rows[key] = (plan.pk, str(plan))
+    return rows
+
+
+# Drafts stay with the committee (office, standing) and the higher level; published plans reach
+# the cells under the committee that issued them.
+PLANS_SEEN: dict[str, frozenset[str]] = {
+    ANONYMOUS: frozenset(),
+    "office": frozenset({"ward_published", "ward_draft"}),
+    "standing": frozenset({"ward_published", "ward_draft"}),
+    "secretary": frozenset({"ward_published"}),
+    "member": frozenset({"ward_published"}),
+    "residence": frozenset({"ward_published"}),
+    "higher": frozenset({"ward_published", "ward_draft", "other_published"}),
+    "other_office": frozenset({"other_published"}),
+}
+
 # Each user sees (and revokes) only his/her own tokens.
 TOKENS_SEEN: dict[str, frozenset[str]] = {p: frozenset({p} - {ANONYMOUS}) for p in PRINCIPALS}
 
@@ -96,6 +131,7 @@ OBJECT_KINDS: dict[str, tuple[Callable[[Ward], dict[str, tuple[int, str]]], dict
     "member": (_members, MEMBERS_SEEN),
     "org": (_orgs, ORGS_SEEN),
     "token": (_tokens, TOKENS_SEEN),
+    "plan": (_plans, PLANS_SEEN),
 }
 
 # --- outcomes ---------------------------------------------------------------------------------
@@ -110,6 +146,8 @@ UNAUTHORIZED = "401"
 TO_LOGIN_NEXT = "redirect to the login page (?next=)"
 TO_LOGIN = "redirect to the login page"
 TO_DASHBOARD = "redirect to the dashboard"
+REDIRECT = "redirect within the site (after a POST, or a published plan's edit page)"
+OK_OR_REDIRECT = "200, or a redirect within the site"
 
 Rule = Mapping[str, str]
 
@@ -217,6 +255,42 @@ PAGES: dict[str, Page] = {
     "du-lieu/xuat/": get_post(web(REGISTRY_MANAGERS), why="XLSX of the members in scope"),
     "du-lieu/mau/dang-vien.xlsx": get_post(web(REGISTRY_MANAGERS)),
     "du-lieu/mau/to-chuc.xlsx": get_post(web(REGISTRY_MANAGERS)),
+    # Kế hoạch (plans): the office of the issuing committee manages; cells acknowledge
+    "ke-hoach/": get_post(web(ALL_ROLES)),
+    "ke-hoach/tao/": get_post(web(REGISTRY_MANAGERS), writers=REGISTRY_MANAGERS, why="empty form: errors"),
+    "ke-hoach/<int:pk>/": get_post(Scoped(), params={"pk": "plan"}),
+    "ke-hoach/<int:pk>/doi-tuong/": get_post(Scoped(), params={"pk": "plan"}),
+    "ke-hoach/<int:pk>/sua/": get_post(
+        Scoped(writers=REGISTRY_MANAGERS, ok=OK_OR_REDIRECT),
+        params={"pk": "plan"},
+        writers=REGISTRY_MANAGERS,
+        why="a published plan's edit page sends back to the plan",
+    ),
+    "ke-hoach/<int:pk>/tinh-doi-tuong/": Page(
+        methods={
+            "GET": web(ALL_ROLES, ok=NOT_ALLOWED),
+            "POST": Scoped(writers=REGISTRY_MANAGERS, ok=REDIRECT),
+        },
+        params={"pk": "plan"},
+        writers=REGISTRY_MANAGERS,
+    ),
+    "ke-hoach/<int:pk>/ban-hanh/": Page(
+        methods={
+            "GET": web(ALL_ROLES, ok=NOT_ALLOWED),
+            "POST": Scoped(writers=REGISTRY_MANAGERS, ok=REDIRECT),
+        },
+        params={"pk": "plan"},
+        writers=REGISTRY_MANAGERS,
+    ),
+    "ke-hoach/<int:pk>/xac-nhan/<int:cell_id>/": Page(
+        methods={
+            "GET": web(ALL_ROLES, ok=NOT_ALLOWED),
+            "POST": Scoped(writers=frozenset({"secretary"}), ok=REDIRECT),
+        },
+        params={"pk": "plan", "cell_id": "org"},
+        writers=frozenset({"secretary"}),
+        why="a cell secretary acknowledges a published plan for his/her own cell only",
+    ),
     # JSON API (django-ninja): the schema and its docs are public; they hold no data
     "api/": get_post(everyone(NOT_FOUND), why="ninja's placeholder root"),
     "api/openapi.json": get_post(everyone(OK)),
@@ -345,16 +419,19 @@ def _matches(response: HttpResponse, expected: str) -> bool:
         return status == 302 and location.startswith(login + "?next=")
     if expected == TO_LOGIN:
         return status == 302 and location == login
+    if expected in (REDIRECT, OK_OR_REDIRECT):
+        local = status == 302 and location.startswith("/") and not location.startswith(login)
+        return local or (expected == OK_OR_REDIRECT and status == 200)
     if expected == TO_DASHBOARD:
         return status == 302 and location == reverse("dashboard")
     raise AssertionError(f"unknown outcome {expected!r}")
 
 
-def _snapshot() -> dict[str, int]:
+def _snapshot() -> dict[str, str]:
     """A fingerprint of every row of every table except sessions (logging in and out changes those)."""
     tables = set(connection.introspection.table_names())
     return {
-        m._meta.label: hash(tuple(m.objects.order_by("pk").values_list()))
+        m._meta.label: repr(list(m.objects.order_by("pk").values_list()))
         for m in apps.get_models()
         if m is not Session and m._meta.db_table in tables
     }
