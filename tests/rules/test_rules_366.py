@@ -425,3 +425,11 @@ def test_two_consecutive_khtnv_is_a_flag_not_a_level():
     assert r["level"] == "KHTNV" and r["flags"] == ["G-KHT2-01"]
     r = one(C, previous_level="KHTNV", score=score(75), tasks=tasks(3))
     assert r["level"] == "HTTNV" and "flags" not in r
+
+
+def test_c_lv_07_leader_in_the_50_to_70_band_is_htnv_not_higher():
+    units = {"tasks_completion_ratio": 1.0, "exceeded_ratio": 0.5, "all_on_time": True}
+    r = one(C, kind="leader", score=score(60), tasks=tasks(5, exceeded=5), units_led=units)
+    assert r["level"] == "HTNV" and rules_of(r) == ["C-LV-07"]
+    r = one(C, kind="leader", score=score(60), tasks=tasks(5), units_led={"tasks_completion_ratio": 0.9})
+    assert r["needs_decision"] == ["C-LV-09"]
