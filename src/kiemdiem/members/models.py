@@ -170,7 +170,11 @@ class Member(models.Model):
     def clean(self) -> None:
         self.card_number = normalize_card_number(self.card_number)
         errors: dict[str, str] = {}
-        if self.date_of_birth and self.admitted_on and self.admitted_on < eighteenth_birthday(self.date_of_birth):
+        if (
+            self.date_of_birth
+            and self.admitted_on
+            and self.admitted_on < eighteenth_birthday(self.date_of_birth)
+        ):
             errors["admitted_on"] = "Ngày vào Đảng phải khi đã đủ 18 tuổi."
         if self.official_on and self.admitted_on and self.official_on <= self.admitted_on:
             errors["official_on"] = "Ngày chính thức phải sau ngày vào Đảng."
@@ -256,3 +260,56 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} — {self.body or self.organization or self.collective}"
+
+
+class DisciplineForm(models.TextChoices):
+    REPRIMAND = "khien_trach", "Khiển trách"
+    WARNING = "canh_cao", "Cảnh cáo"
+    DISMISSAL = "cach_chuc", "Cách chức"
+    EXPULSION = "khai_tru", "Khai trừ"
+
+
+class Discipline(models.Model):
+    """Kỷ luật đảng: the facts the regulation reads (form, dates, duty-related, self-detected and remedied)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="disciplines")
+    form = models.CharField("hình thức", max_length=20, choices=DisciplineForm.choices)
+    decided_on = models.DateField("ngày quyết định kỷ luật")
+    violation_on = models.DateField("ngày vi phạm", null=True, blank=True)
+    duty_related = models.BooleanField("vi phạm liên quan thực thi công vụ", default=False)
+    self_detected_and_remedied = models.BooleanField("tự phát hiện, chủ động khắc phục", default=False)
+    decision = models.CharField("số quyết định", max_length=60, blank=True, default="")
+    note = models.TextField("ghi chú", blank=True, default="")
+
+    class Meta:
+        verbose_name = "kỷ luật"
+        verbose_name_plural = "kỷ luật"
+        ordering = ["member", "-decided_on"]
+
+    def __str__(self) -> str:
+        return f"{self.member} — {self.get_form_display()} ({self.decided_on:%d/%m/%Y})"
+
+
+class StateRating(models.Model):
+    """Xếp loại cán bộ, công chức, viên chức của năm (đánh giá phía chính quyền), nền tảng của xếp loại đảng viên."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="state_ratings")
+    year = models.PositiveSmallIntegerField("năm")
+    level = models.CharField(
+        "mức xếp loại",
+        max_length=6,
+        choices=[
+            ("HTXSNV", "Hoàn thành xuất sắc nhiệm vụ"),
+            ("HTTNV", "Hoàn thành tốt nhiệm vụ"),
+            ("HTNV", "Hoàn thành nhiệm vụ"),
+            ("KHTNV", "Không hoàn thành nhiệm vụ"),
+        ],
+    )
+    rated_on = models.DateField("ngày xếp loại", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "xếp loại công chức, viên chức"
+        constraints = [models.UniqueConstraint(fields=["member", "year"], name="state_rating_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.year}: {self.level}"
