@@ -7,5 +7,7 @@ urlpatterns = [
     path("", include("kiemdiem.web.urls")),
     path("", include("kiemdiem.web.urls_data")),
     path("", include("kiemdiem.plans.urls")),
+    path("", include("kiemdiem.reviews.urls")),
+    path("", include("kiemdiem.decisions.urls")),
     path("api/", api.urls),
 ]
