@@ -105,6 +105,59 @@ class Scope:
             q |= Q(organization_id__in=ancestor_ids, status=PlanStatus.PUBLISHED)
         return Plan.objects.filter(q).select_related("organization")
 
+    # --- the annual cycle -----------------------------------------------------------------
+    def plan_subjects(self):  # type: ignore[no-untyped-def]
+        """Subjects of readable plans: organizations and collectives to every reader of the plan;
+        individuals only within the member scope (a secretary: own cell; a member: self)."""
+        from kiemdiem.plans.models import PlanSubject
+
+        if self.user is None:
+            return PlanSubject.objects.none()
+        q = Q(member__isnull=True, plan__in=self.plans()) | Q(
+            member__in=self.members(), plan__in=self.plans()
+        )
+        return PlanSubject.objects.filter(q)
+
+    def can_edit_review(self, subject) -> bool:  # type: ignore[no-untyped-def]
+        """Write a review: the subject him/herself; the cell secretary (own cell's report, or on behalf of
+        a member); the committee office (collectives of the committee and anyone in its subtree)."""
+        if self.user is None or not subject.plan.is_published:
+            return False
+        if subject.member_id and subject.member_id == self.user.member_id:
+            return True
+        if subject.cell_id and any(subject.cell_id == c.pk for c in self.orgs_for(Role.CELL_SECRETARY)):
+            return True
+        return self.can_manage_plan(subject.plan)
+
+    def can_run_meeting(self, plan, organization=None) -> bool:  # type: ignore[no-untyped-def]
+        """Hold a cell's meeting: its secretary or the office; a committee/collective meeting: the office."""
+        if organization is not None and any(
+            organization.pk == c.pk for c in self.orgs_for(Role.CELL_SECRETARY)
+        ):
+            return plan.is_published
+        return self.can_manage_plan(plan)
+
+    def feedback_requests(self):  # type: ignore[no-untyped-def]
+        """Requests this user may answer: the residence secretary only the residence requests addressed to
+        his/her cell; a cell secretary those of the own cell's members; the office all of its plans."""
+        from kiemdiem.reviews.models import FeedbackRequest, FeedbackSource
+
+        if self.user is None:
+            return FeedbackRequest.objects.none()
+        q = self._subtree_q("subject__plan__organization__", (Role.OFFICE,))
+        for cell in self.orgs_for(Role.RESIDENCE_SECRETARY):
+            q |= Q(source=FeedbackSource.RESIDENCE, organization=cell)
+        for cell in self.orgs_for(Role.CELL_SECRETARY):
+            q |= Q(subject__cell=cell) & ~Q(source=FeedbackSource.RESIDENCE)
+        return FeedbackRequest.objects.filter(q, subject__plan__status="da_ban_hanh")
+
+    def can_decide(self, plan) -> bool:  # type: ignore[no-untyped-def]
+        """Decide levels: the standing committee of the plan's committee (Ban Thường vụ quyết định)."""
+        return any(plan.organization.path.startswith(o.path) for o in self.orgs_for(Role.STANDING))
+
+    def can_appraise(self, plan) -> bool:  # type: ignore[no-untyped-def]
+        return self.can_manage_plan(plan) or self.can_decide(plan)
+
     def can_manage_plan(self, plan) -> bool:  # type: ignore[no-untyped-def]
         return any(plan.organization.path.startswith(o.path) for o in self.orgs_for(Role.OFFICE))
 
