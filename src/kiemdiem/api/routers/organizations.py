@@ -79,13 +79,14 @@ def get_organization(request: HttpRequest, org_id: int) -> dict:
     visible = scope.organizations()
     org = get_object_or_404(visible, pk=org_id)
     today = timezone.localdate()
-    ancestor_ids = set(visible.filter(pk__in=[a.pk for a in org.ancestors()]).values_list("pk", flat=True))
+    ancestors = org.ancestors()
+    ancestor_ids = set(visible.filter(pk__in=[a.pk for a in ancestors]).values_list("pk", flat=True))
     events = (org.events_as_source.all() | org.events_as_target.all()).distinct().order_by("-date", "-id")
     count = _member_counts([org], today).get(org.pk, 0) if org.is_cell else None
     return serialize.organization(org, org.parent_id, count) | {
         "place_name": org.place_name,
         "note": org.note,
-        "ancestors": [serialize.org_ref(a) for a in org.ancestors() if a.pk in ancestor_ids],
+        "ancestors": [serialize.org_ref(a) for a in ancestors if a.pk in ancestor_ids],
         "children": [serialize.org_ref(c) for c in visible.filter(parent=org).order_by("path")],
         "parent_periods": [
             {"parent": serialize.org_ref(p.parent), "start": p.start, "end": p.end}
