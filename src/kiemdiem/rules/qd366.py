@@ -1203,8 +1203,10 @@ def bulk_individuals(
                 collective_heads[s.heads] = s.id
             continue
         admitted = s.admitted_on
+        head = s.heads
         if (
-            kind == LEADER
+            head is not None
+            or kind == LEADER
             or s.status != ACTIVE
             or (admitted is not None and admitted > cutoff)
             or s.discipline
@@ -1286,8 +1288,8 @@ def bulk_individuals(
                 if xs is None:
                     xs = htxsnv[g] = []
                 xs.append(i)
-        if s.heads is not None:
-            heads.append((i, s.heads))
+        if head is not None:
+            heads.append((i, head))
     return collectives, heads, collective_heads
 
 
