@@ -125,10 +125,6 @@ def test_each_rule_names_its_row_and_column(ward, column, value, fragment):
     assert fragment in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Member.clean() approximates age as days / 365.25, which calls some exact 18th birthdays under 18",
-)
 def test_an_exact_18th_birthday_is_old_enough(ward):
     row = member_row(**{"Ngày sinh": "01/01/1981", "Ngày vào Đảng": "01/01/1999", "Ngày chính thức": ""})
     result = import_members(xlsx([row]), scope_orgs=None, dry_run=True)

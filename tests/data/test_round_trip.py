@@ -78,3 +78,16 @@ def test_templates_have_the_headers_an_example_and_a_guide(ward):
     wb = load_workbook(io.BytesIO(out.getvalue()))
     assert tuple(next(wb.worksheets[0].iter_rows(values_only=True))) == ORG_COLUMNS
     assert GUIDE_SHEET in wb.sheetnames
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_text_and_round_trips(ward):
+    an = ward.members["an"]
+    an.workplace = '=HYPERLINK("http://example.invalid","Bấm vào đây")'
+    an.save()
+    data = _export("xlsx", Member.objects.filter(pk=an.pk))
+    from openpyxl import load_workbook
+
+    cell = load_workbook(io.BytesIO(data)).worksheets[0]["K2"]
+    assert cell.data_type == "s" and cell.value == an.workplace
+    result = import_members(csv_file(data, name="x.xlsx"), scope_orgs=None, dry_run=True)
+    assert result.ok and result.changes[0].kinds == ["unchanged"], result.report()

@@ -79,6 +79,8 @@ def _member_cells(ws, values: list[object]) -> list[object]:  # type: ignore[no-
     cells: list[object] = []
     for i, value in enumerate(values):
         cell = WriteOnlyCell(ws, value=value if value not in (None, "") else None)
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"  # text typed by a person, never a formula run by whoever opens the file
         if i in _TEXT_COLUMNS:
             cell.number_format = "@"
         elif i in _DATE_COLUMNS:

@@ -141,6 +141,7 @@ def import_members(
     except FileRejected as exc:
         result.errors.append(RowError(0, "", str(exc)))
         return result
+    report_progress(progress, STAGE_READ, 1, 1)
     result.rows = len(table.rows)
     result.errors.extend(table.errors)
     result.warnings.extend(table.warnings)
@@ -184,16 +185,15 @@ def _validate(
     id_owner: dict[str, str] = {}
     for chunk in _chunks([i for i in ids if i]):
         id_owner.update(Member.objects.filter(citizen_id__in=chunk).values_list("citizen_id", "card_number"))
-    open_membership = dict(
-        Membership.objects.filter(member__in=existing.values(), end__isnull=True).values_list(
-            "member_id", "start"
-        )
-    )
-    open_status = dict(
-        StatusPeriod.objects.filter(member__in=existing.values(), end__isnull=True).values_list(
-            "member_id", "start"
-        )
-    )
+    open_membership: dict[int, dt.date | None] = {}
+    open_status: dict[int, dt.date | None] = {}
+    member_ids = [m.pk for m in existing.values()]
+    for i in range(0, len(member_ids), _BATCH):
+        chunk_ids = member_ids[i : i + _BATCH]
+        periods = Membership.objects.filter(member_id__in=chunk_ids, end__isnull=True)
+        open_membership.update(periods.values_list("member_id", "start"))
+        statuses_now = StatusPeriod.objects.filter(member_id__in=chunk_ids, end__isnull=True)
+        open_status.update(statuses_now.values_list("member_id", "start"))
 
     genders = [(g.value, g.label) for g in Gender]
     statuses = [(s.value, s.label) for s in ActivityStatus]

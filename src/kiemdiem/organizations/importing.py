@@ -437,6 +437,7 @@ def import_organizations(
     except FileRejected as exc:
         result.errors.append(RowError(0, "", str(exc)))
         return result
+    report_progress(progress, STAGE_READ, 1, 1)
     result.rows = len(table.rows)
     result.errors.extend(table.errors)
     result.warnings.extend(table.warnings)
