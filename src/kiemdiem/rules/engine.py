@@ -9,6 +9,7 @@ subject and no dicts, lists or strings.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -494,21 +495,25 @@ def _quota(
             )
             continue
         # Demoting one HTXSNV subject to HTTNV also raises the denominator: recompute the cap each time.
-        k = 1
-        while xs - k > policy.cap(tt + k, outstanding):
-            k += 1
-        candidates = sorted(tally.htxsnv.get(name, ()), key=lambda i: (_score_or_lowest(subjects[i]), i))
-        demote = tuple(subjects[i].id for i in candidates[:k])
+        # xs − k shrinks and cap(tt + k) grows with k, so the smallest k is found by bisection.
+        low, high = 1, xs
+        while low < high:
+            mid = (low + high) // 2
+            if xs - mid <= policy.cap(tt + mid, outstanding):
+                high = mid
+            else:
+                low = mid + 1
+        k = low
+        # Lowest score first, then order given; subjects without a score (132/124) come first, in order.
+        ranked: list[tuple[float, int]] = []
+        for i in tally.htxsnv.get(name, ()):
+            general = subjects[i].score_general
+            ranked.append((-1.0 if general is None else general + subjects[i].score_tasks, i))
+        demote = tuple(subjects[i].id for _, i in heapq.nsmallest(k, ranked))
         reports.append(
             QuotaReport(name, level_counts, cap, False, xs - cap, demote, settings.outstanding_unit, rules)
         )
     return reports
-
-
-def _score_or_lowest(s: Subject) -> float:
-    """Demotion order key: the total score; subjects without a score (132/124) compare equal and come first."""
-    score = s.score
-    return -1.0 if score is None else score
 
 
 def default_group(subject: Subject) -> str:
