@@ -43,6 +43,7 @@ GROUPS = {
     SubjectKind.LEADERSHIP_COLLECTIVE: "tap-the-lanh-dao",
     SubjectKind.GRASSROOTS_ORG: "dang-bo",
 }
+NO_PROPOSAL_GROUP = "chua-de-xuat"
 GROUP_LABELS = {
     "dang-vien": "Đảng viên",
     "can-bo-lanh-dao": "Cán bộ lãnh đạo, quản lý",
@@ -185,6 +186,9 @@ def build_request(
         proposed = proposals.get(s.pk) or (review.self_level if review else "")
         if proposed:
             facts["proposed_level"] = proposed
+        else:
+            # Nothing proposed yet: the rules still explain the maximum, but the subject counts in no quota.
+            facts["group"] = NO_PROPOSAL_GROUP
         if review is not None:
             if review.score_general is not None and review.score_tasks is not None:
                 facts["score"] = {"general": float(review.score_general), "tasks": float(review.score_tasks)}
@@ -229,7 +233,7 @@ def build_request(
         if total:
             facts["prior_shortcomings"] = {"total": total, "remedied": remedied}
         out.append(facts)
-    groups = {g: {"outstanding_unit": outstanding_unit} for g in {GROUPS[s.kind] for s in subjects}}
+    groups = {g: {"outstanding_unit": outstanding_unit} for g in {f["group"] for f in out}}
     return {"framework": plan.framework_id, "review_date": day.isoformat(), "groups": groups, "subjects": out}
 
 
@@ -257,7 +261,12 @@ def appraise(
         ).values_list("subject_id", flat=True)
     )
     decided = {e.subject_id: e for e in DecisionEntry.objects.filter(subject_id__in=wanted)}
-    demote = {sid for q in response["quota"] for sid in q.get("suggested_demotions", [])}
+    demote = {
+        sid
+        for q in response["quota"]
+        if q["group"] != NO_PROPOSAL_GROUP
+        for sid in q.get("suggested_demotions", [])
+    }
     rows: list[AppraisalRow] = []
     for s in all_subjects:
         if s.pk not in wanted:
@@ -318,20 +327,38 @@ def appraise(
                 Conflict("quota", "Nhóm vượt tỷ lệ HTXSNV; đề nghị xem xét hạ mức trước.", blocking=False)
             )
         rows.append(row)
-    quota = [{**q, "label": GROUP_LABELS.get(q["group"], q["group"])} for q in response["quota"]]
+    quota = [
+        {**q, "label": GROUP_LABELS.get(q["group"], q["group"])}
+        for q in response["quota"]
+        if q["group"] != NO_PROPOSAL_GROUP
+    ]
     return Appraisal(plan, rows, quota, day)
 
 
-def order_problems(plan: Plan, subject: PlanSubject, pending: set[int]) -> list[str]:
-    """Order constraints: members and subordinate organizations before their organization; collective before head."""
-    decided = (
-        set(DecisionEntry.objects.filter(subject__plan=plan).values_list("subject_id", flat=True)) | pending
-    )
+def decided_ids(plan: Plan) -> set[int]:
+    return set(DecisionEntry.objects.filter(subject__plan=plan).values_list("subject_id", flat=True))
+
+
+def order_problems(
+    plan: Plan, subject: PlanSubject, pending: set[int], decided: set[int] | None = None
+) -> list[str]:
+    """Order constraints: members and subordinate organizations before their organization; collective before head.
+
+    ``decided``: the ids already decided (computed once by callers checking many subjects).
+    """
+    decided = (decided_ids(plan) if decided is None else decided) | pending
     problems = []
     reviewed = plan.subjects.filter(reviewed=True)
     if subject.kind == SubjectKind.CELL:
+        # The cell's own head (bí thư) is decided after the cell (C-ORD-03), so he/she is not awaited here.
+        heads = Position.objects.filter(
+            period_q(review_date(plan)), organization_id=subject.organization_id, is_head=True
+        )
         missing = (
-            reviewed.filter(cell=subject.organization, member__isnull=False).exclude(pk__in=decided).count()
+            reviewed.filter(cell=subject.organization, member__isnull=False)
+            .exclude(pk__in=decided)
+            .exclude(member_id__in=heads.values("member_id"))
+            .count()
         )
         if missing:
             problems.append(f"Còn {missing} đảng viên của {subject.name} chưa được quyết định xếp loại.")
@@ -344,6 +371,8 @@ def order_problems(plan: Plan, subject: PlanSubject, pending: set[int]) -> list[
             period_q(review_date(plan)), member_id=subject.member_id, is_head=True
         )
         for pos in headed:
+            if not pos.collective_id and not pos.organization_id:
+                continue  # head of a body outside the party tree (e.g. a mass organization)
             target = (
                 reviewed.filter(
                     kind=SubjectKind.LEADERSHIP_COLLECTIVE, collective_id=pos.collective_id
@@ -382,6 +411,7 @@ def decide(decision: Decision, choices: list[Choice], actor: Any) -> list[Decisi
     appraisal = appraise(plan, plan.subjects.filter(pk__in=ids), outstanding_unit=decision.outstanding_unit)
     problems: list[str] = []
     pending = set(ids)
+    already = decided_ids(plan)
     for choice in choices:
         s = choice.subject
         if choice.level not in LEVEL_ORDER:
@@ -411,7 +441,7 @@ def decide(decision: Decision, choices: list[Choice], actor: Any) -> list[Decisi
             problems.append(
                 f"{s.name}: mức quyết định khác mức đề xuất ({row.proposed_level}) cần ghi lý do."
             )
-        problems += [f"{s.name}: {p}" for p in order_problems(plan, s, pending - {s.pk})]
+        problems += [f"{s.name}: {p}" for p in order_problems(plan, s, pending - {s.pk}, already)]
     problems += quota_problems(decision, choices)
     if problems:
         raise ValidationError(problems)

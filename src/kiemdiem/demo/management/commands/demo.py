@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from kiemdiem.demo import seed
+from kiemdiem.demo import scenario, seed
 
 
 class Command(BaseCommand):
@@ -32,6 +32,7 @@ class Command(BaseCommand):
         else:
             started = time.perf_counter()
             seed.load(int(opts["seed"]))  # type: ignore[arg-type]
+            scenario.load()
             self.stdout.write(f"Đã tạo dữ liệu mẫu trong {time.perf_counter() - started:.1f} giây.")
         db = settings.DATABASES["default"]
         self.stdout.write(f"Cơ sở dữ liệu: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME', '')}")
