@@ -90,7 +90,7 @@ def test_a_member_on_a_phone_uses_the_menu_and_the_list_fits(page_as, ward, scre
     expect(menu).to_be_hidden()
     screenshot(page, "phone-member-dashboard")
 
-    page.locator("label.menu-button").click()
+    page.get_by_role("button", name="☰ Menu").click()
     expect(menu).to_be_visible()
     expect(menu.get_by_role("link", name="Đảng viên", exact=True)).to_be_visible()
     expect(menu.get_by_role("button", name="Đăng xuất")).to_be_visible()

@@ -101,3 +101,14 @@ def test_born_on_29_february_turns_18_on_1_march():
     from kiemdiem.members.models import eighteenth_birthday
 
     assert eighteenth_birthday(dt.date(2004, 2, 29)) == dt.date(2022, 3, 1)
+
+
+def test_full_clean_accepts_a_card_number_printed_with_a_dot(ward):
+    m = make_member(ward.cell_a, "Ngô Văn Chấm", card_number="35.012345")
+    assert m.card_number == "35012345"
+
+
+def test_duplicate_citizen_id_gets_a_vietnamese_message(ward):
+    with pytest.raises(ValidationError) as exc:
+        make_member(ward.cell_b, "Trùng Căn Cước", citizen_id=ward.members["an"].citizen_id)
+    assert "Số CCCD này đã có" in str(exc.value)

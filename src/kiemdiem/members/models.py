@@ -82,7 +82,11 @@ class Member(models.Model):
     """Đảng viên."""
 
     card_number = models.CharField(
-        "số thẻ đảng viên", max_length=8, unique=True, validators=[validate_card_number]
+        "số thẻ đảng viên",
+        max_length=8,
+        unique=True,
+        validators=[validate_card_number],
+        error_messages={"unique": "Số thẻ đảng viên này đã có trong danh sách."},
     )
     full_name = models.CharField("họ và tên", max_length=120)
     gender = models.CharField("giới tính", max_length=3, choices=Gender.choices)
@@ -130,7 +134,10 @@ class Member(models.Model):
         ordering = ["sort_key", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["citizen_id"], condition=~Q(citizen_id=""), name="member_citizen_id_unique"
+                fields=["citizen_id"],
+                condition=~Q(citizen_id=""),
+                name="member_citizen_id_unique",
+                violation_error_message="Số CCCD này đã có trong danh sách đảng viên.",
             )
         ]
 
@@ -166,6 +173,11 @@ class Member(models.Model):
     def active_elsewhere(self) -> bool:
         """Lives in a residence cell other than the cell where he/she is active (QĐ 213)."""
         return self.residence_cell_id is not None and self.residence_cell_id != self.cell_id
+
+    def clean_fields(self, exclude=None) -> None:  # type: ignore[no-untyped-def]
+        # "01.234567" is how registers print a card number: normalise before the length check.
+        self.card_number = normalize_card_number(self.card_number)
+        super().clean_fields(exclude=exclude)
 
     def clean(self) -> None:
         self.card_number = normalize_card_number(self.card_number)

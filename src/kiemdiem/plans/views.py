@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from kiemdiem.audit.services import diff, history, record
 from kiemdiem.organizations.models import OrgKind
@@ -28,6 +28,7 @@ def _plan(request: HttpRequest, pk: int, manage: bool = False) -> Plan:
 
 
 @login_required
+@require_safe
 def plan_list(request: HttpRequest) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     committees = scope.manageable_organizations().filter(
@@ -76,6 +77,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     plan = _plan(request, pk)
@@ -184,6 +186,7 @@ def plan_acknowledge(request: HttpRequest, pk: int, cell_id: int) -> HttpRespons
 
 
 @login_required
+@require_safe
 def plan_subjects(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     scope = request.scope  # type: ignore[attr-defined]

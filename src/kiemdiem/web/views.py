@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from kiemdiem.lib.dates import parse_vn_date
 from kiemdiem.members.models import ActivityStatus, Member, Membership, period_q
@@ -29,6 +30,7 @@ def _day_param(request: HttpRequest) -> tuple[dt.date, str]:
 
 
 @login_required
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     members = scope.members()
@@ -62,6 +64,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def org_tree(request: HttpRequest) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     day, error = _day_param(request)
@@ -78,6 +81,7 @@ def org_tree(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     org = get_object_or_404(scope.organizations(), pk=pk)
@@ -111,6 +115,7 @@ SORTS = {
 
 
 @login_required
+@require_safe
 def member_list(request: HttpRequest) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     members = scope.members().select_related("cell")
@@ -148,6 +153,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     member: Member = get_object_or_404(scope.members().select_related("cell", "residence_cell"), pk=pk)
