@@ -432,6 +432,33 @@ def _bulk_choices(rows: list[services.AppraisalRow], target: str, below_top: boo
     return picked
 
 
+# Subjects the order constraints can hold back: organizations and collectives (after their members),
+# and leaders (a head after the collective he/she heads). Plain members are never held back.
+ORDERED_KINDS = {
+    SubjectKind.CELL,
+    SubjectKind.GRASSROOTS_ORG,
+    SubjectKind.LEADERSHIP_COLLECTIVE,
+    SubjectKind.LEADER,
+}
+
+
+def _in_order(plan: Plan, choices: list[services.Choice]) -> tuple[list[services.Choice], int]:
+    """Leave out of a bulk acceptance what ``services.order_problems`` would refuse now, so that one
+    cell with an unresolved member does not block the whole batch (all-or-nothing)."""
+    kept = choices
+    while True:
+        pending = {c.subject.pk for c in kept}
+        held = {
+            c.subject.pk
+            for c in kept
+            if c.subject.kind in ORDERED_KINDS
+            and services.order_problems(plan, c.subject, pending - {c.subject.pk})
+        }
+        if not held:
+            return kept, len(choices) - len(kept)
+        kept = [c for c in kept if c.subject.pk not in held]
+
+
 @login_required
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Quyết định xếp loại: per subject (level, reason, overrides) or in bulk; refusals list every problem."""
@@ -459,11 +486,20 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "decide" and decide_form.is_valid():
             choices = decide_form.choices()
         elif action == "bulk" and bulk_form.is_valid():
-            choices = _bulk_choices(
+            candidates = _bulk_choices(
                 rows, bulk_form.cleaned_data["target"], bulk_form.cleaned_data["below_top"]
             )
+            choices, held = _in_order(plan, candidates)
+            if held:
+                messages.info(
+                    request,
+                    f"{held} đề xuất chưa đưa vào vì chưa đúng thứ tự xếp loại (đảng viên trước chi bộ, "
+                    "tập thể trước người đứng đầu); quyết định các đối tượng còn vướng trước.",
+                )
             if not choices:
-                problems.append("Không có đề xuất nào không vướng cảnh báo trong phạm vi đã chọn.")
+                problems.append(
+                    "Không có đề xuất nào không vướng cảnh báo và đúng thứ tự trong phạm vi đã chọn."
+                )
         if choices:
             try:
                 entries = services.decide(decision, choices, request.user)
