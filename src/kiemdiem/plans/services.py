@@ -222,7 +222,8 @@ def compute_subjects(plan: Plan, actor: Any = None) -> dict[str, int]:
                     form_code=form(SubjectKind.CELL),
                 )
             )
-    for coll in _leadership_collectives(plan, day):
+    reviewed_collectives = _leadership_collectives(plan, day)
+    for coll in reviewed_collectives:
         subjects.append(
             PlanSubject(
                 plan=plan,
@@ -243,9 +244,16 @@ def compute_subjects(plan: Plan, actor: Any = None) -> dict[str, int]:
         .order_by("start")
         .values_list("member_id", "status")
     )
+    # A leader's second place of review is the first reviewed leadership collective among his/her posts
+    # (the head's post first); a post only in the executive committee, reviewed through its standing
+    # committee, gives no second place.
+    reviewed_ids = {c.pk for c in reviewed_collectives}
     leaders: dict[int, Position] = {}
+    second_place: dict[int, int] = {}
     for pos in Position.objects.filter(period_q(day), member_id__in=cell_of).order_by("-is_head", "id"):
         leaders.setdefault(pos.member_id, pos)
+        if pos.collective_id in reviewed_ids:
+            second_place.setdefault(pos.member_id, pos.collective_id)
     cells_by_id = {c.pk: c for c in cells}
     counts: dict[str, int] = defaultdict(int)
     for m in Member.objects.filter(pk__in=cell_of).select_related("cell").order_by("sort_key", "id"):
@@ -276,7 +284,7 @@ def compute_subjects(plan: Plan, actor: Any = None) -> dict[str, int]:
                 name=m.full_name,
                 reviewed=not reason,
                 not_reviewed_reason=reason,
-                collective=pos.collective if pos else None,
+                collective_id=second_place.get(m.pk),
                 needs_residence_comment=bool(
                     not reason and m.residence_cell_id and m.residence_cell_id != cell.pk
                 ),
