@@ -18,6 +18,10 @@ from . import errors
 from .auth import ANY_AUTH
 from .docs import ASSET_URL_PREFIX, ASSETS, LocalSwagger, docs_asset
 from .routers import accounts, members, organizations
+from .routers import decisions as cycle_decisions
+from .routers import meetings as cycle_meetings
+from .routers import plans as cycle_plans
+from .routers import reviews as cycle_reviews
 
 DESCRIPTION = """\
 API JSON cho cây tổ chức đảng và danh sách đảng viên, cùng phạm vi truy cập như giao diện web:
@@ -83,3 +87,8 @@ errors.install(api)
 api.add_router("", accounts.router)
 api.add_router("", organizations.router)
 api.add_router("", members.router)
+# The annual cycle (issue 4): plans, reviews and feedback, meetings and ballots, appraisal and decisions.
+api.add_router("", cycle_plans.router)
+api.add_router("", cycle_reviews.router)
+api.add_router("", cycle_meetings.router)
+api.add_router("", cycle_decisions.router)

@@ -1,0 +1,363 @@
+"""Hội nghị kiểm điểm: meetings, criticism, paper tallies and the online secret ballot.
+
+Secrecy: no endpoint reads a ballot row except through the services' totals, and the voter roll is
+only ever counted — a voter learns his/her own state (``i_have_voted``), nobody learns anyone else's.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Status
+from ninja.errors import HttpError
+
+from kiemdiem.plans.models import Plan, SubjectKind
+from kiemdiem.reviews import services
+from kiemdiem.reviews.models import (
+    BallotBox,
+    Meeting,
+    MeetingItem,
+    MeetingStatus,
+    Review,
+    ReviewPlace,
+    VoterRollEntry,
+)
+
+from .. import cycle_serialize as out
+from ..auth import scope_of
+from ..cycle_schemas import (
+    BallotOut,
+    CriticismIn,
+    MeetingClose,
+    MeetingDetail,
+    MeetingItemOut,
+    MeetingOpen,
+    MeetingOut,
+    Receipt,
+    ReceiptCheck,
+    ReceiptIn,
+    TallyIn,
+    TallyOut,
+    VoteIn,
+)
+from ..schemas import InvalidInput, Message
+from .plans import plan_for
+
+router = Router(tags=["Hội nghị kiểm điểm"])
+
+CANNOT_RUN = "Chỉ bí thư chi bộ (chi bộ mình) hoặc văn phòng Đảng ủy điều hành hội nghị này."
+ONE_PLACE = "Cần chọn đúng một: chi bộ (cell_id) hoặc tập thể lãnh đạo (collective_id)."
+NOT_IN_PLAN = "Không thuộc danh sách đối tượng của kế hoạch."
+NOT_ON_LIST = "Đảng viên không thuộc danh sách của hội nghị: {ids}."
+MEETING_CLOSED = "Hội nghị đã kết thúc, không ghi thêm được."
+NO_BALLOT = "Chưa mở bỏ phiếu cho đối tượng này."
+NOT_A_MEMBER = (
+    "Chỉ đảng viên có trong danh sách cử tri mới bỏ phiếu được (tài khoản này không gắn với đảng viên)."
+)
+NOT_ON_ROLL = "Đồng chí không có trong danh sách cử tri của hòm phiếu này."
+ALREADY_VOTED = "Đồng chí đã bỏ phiếu."
+
+
+def _meeting_for(request: HttpRequest, meeting_id: int) -> Meeting:
+    scope = scope_of(request)
+    meeting = get_object_or_404(
+        Meeting.objects.select_related(
+            "plan__organization", "organization", "collective", "chair", "secretary"
+        ),
+        pk=meeting_id,
+        plan__in=scope.plans(),
+    )
+    if not scope.can_run_meeting(meeting.plan, meeting.organization):
+        out.forbidden(CANNOT_RUN)
+    return meeting
+
+
+def _item_for(request: HttpRequest, item_id: int, *, writing: bool = True) -> MeetingItem:
+    item = get_object_or_404(MeetingItem.objects.select_related("subject"), pk=item_id)
+    item.meeting = _meeting_for(request, item.meeting_id)
+    if writing and item.meeting.status != MeetingStatus.OPEN:
+        raise ValidationError(MEETING_CLOSED)
+    return item
+
+
+def _items(meeting: Meeting) -> list[dict]:
+    items = meeting.items.select_related("subject", "ballot_box").order_by("order", "id")
+    return [out.meeting_item(i) for i in items]
+
+
+def _detail(meeting: Meeting) -> dict:
+    warning = ""
+    own = meeting.items.filter(subject__member__isnull=True).values("subject_id")
+    for review in Review.objects.filter(subject__in=own, place=ReviewPlace.CELL).select_related(
+        "subject__plan"
+    ):
+        warning = services.circulation_warning(review, meeting.date) or warning
+    return out.meeting(meeting) | {
+        "minutes": meeting.minutes,
+        "attendees": [out.member_brief(m) for m in meeting.attendees.order_by("sort_key", "id")],
+        "warning": warning,
+        "items": _items(meeting),
+    }
+
+
+@router.get(
+    "/plans/{plan_id}/meetings",
+    response={200: list[MeetingOut], 404: Message},
+    summary="Hội nghị kiểm điểm của kế hoạch",
+    description="Những hội nghị bạn điều hành được: bí thư — của chi bộ mình; văn phòng — mọi hội nghị.",
+)
+def list_meetings(request: HttpRequest, plan_id: int) -> list[dict]:
+    scope = scope_of(request)
+    plan = plan_for(request, plan_id)
+    meetings = plan.meetings.select_related("organization", "collective", "chair", "secretary").order_by(
+        "date", "id"
+    )
+    return [out.meeting(m) for m in meetings if scope.can_run_meeting(plan, m.organization)]
+
+
+def _place(request: HttpRequest, plan: Plan, payload: MeetingOpen) -> tuple:
+    """(organization, collective, subjects whose members make the meeting's list)."""
+    scope = scope_of(request)
+    if (payload.cell_id is None) == (payload.collective_id is None):
+        raise ValidationError(ONE_PLACE)
+    if payload.cell_id is not None:
+        subject = plan.subjects.filter(kind=SubjectKind.CELL, organization_id=payload.cell_id).first()
+        if subject is None:
+            raise ValidationError({"cell_id": NOT_IN_PLAN})
+        if not scope.can_run_meeting(plan, subject.organization):
+            out.forbidden(CANNOT_RUN)
+        return (
+            subject.organization,
+            None,
+            plan.subjects.filter(cell=subject.organization, member__isnull=False),
+        )
+    subject = plan.subjects.filter(
+        kind=SubjectKind.LEADERSHIP_COLLECTIVE, collective_id=payload.collective_id
+    ).first()
+    if subject is None:
+        raise ValidationError({"collective_id": NOT_IN_PLAN})
+    if not scope.can_run_meeting(plan, None):
+        out.forbidden(CANNOT_RUN)
+    collective = subject.collective
+    return None, collective, plan.subjects.filter(kind=SubjectKind.LEADER, collective=collective)
+
+
+@router.post(
+    "/plans/{plan_id}/meetings",
+    response={201: MeetingDetail, 403: Message, 404: Message, 422: InvalidInput},
+    summary="Mở hội nghị kiểm điểm",
+    description=(
+        "Của một chi bộ (`cell_id`: bí thư chi bộ đó hoặc văn phòng) hoặc một tập thể lãnh đạo "
+        "(`collective_id`: văn phòng). Người có mặt, chủ trì, thư ký: đảng viên thuộc danh sách của hội "
+        "nghị. Thứ tự: tập thể trước, người đứng đầu, rồi từng đảng viên."
+    ),
+)
+def open_meeting(request: HttpRequest, plan_id: int, payload: MeetingOpen) -> Status:
+    scope = scope_of(request)
+    plan = plan_for(request, plan_id)
+    if not plan.is_published:
+        raise Http404
+    organization, collective, subjects = _place(request, plan, payload)
+    roll = scope.members().filter(pk__in=subjects.values("member_id"))
+    wanted = {"attendee_ids": set(payload.attendee_ids)}
+    for name in ("chair_id", "secretary_id"):
+        if getattr(payload, name) is not None:
+            wanted[name] = {getattr(payload, name)}
+    found = {m.pk: m for m in roll.filter(pk__in=set().union(*wanted.values()))}
+    errors = {
+        name: [NOT_ON_LIST.format(ids=", ".join(str(i) for i in sorted(ids - set(found))))]
+        for name, ids in wanted.items()
+        if ids - set(found)
+    }
+    if errors:
+        raise ValidationError(errors)
+    meeting = services.open_meeting(
+        plan,
+        date=payload.date,
+        actor=request.auth,  # type: ignore[attr-defined]
+        organization=organization,
+        collective=collective,
+        attendees=[found[i] for i in sorted(set(payload.attendee_ids))],
+        total=payload.total,
+        excused=payload.excused,
+        chair=found.get(payload.chair_id) if payload.chair_id else None,
+        secretary=found.get(payload.secretary_id) if payload.secretary_id else None,
+        place=payload.place,
+    )
+    return Status(201, _detail(_meeting_for(request, meeting.pk)))
+
+
+@router.get(
+    "/meetings/{meeting_id}",
+    response={200: MeetingDetail, 403: Message, 404: Message},
+    summary="Hội nghị: điểm danh, các đối tượng, góp ý, biểu quyết",
+    description=(
+        "Cho người điều hành hội nghị. Biểu quyết: chỉ số phiếu theo mức (phiếu giấy khi hai lần nhập "
+        "khớp; bỏ phiếu kín khi đã đóng và đủ số phiếu tối thiểu) — không bao giờ ai bầu gì."
+    ),
+)
+def get_meeting(request: HttpRequest, meeting_id: int) -> dict:
+    return _detail(_meeting_for(request, meeting_id))
+
+
+@router.post(
+    "/meetings/{meeting_id}/close",
+    response={200: MeetingDetail, 403: Message, 404: Message, 422: InvalidInput},
+    summary="Kết thúc hội nghị",
+    description="Ghi diễn biến (`minutes`); từ chối khi còn hòm phiếu chưa đóng.",
+)
+def close_meeting(request: HttpRequest, meeting_id: int, payload: MeetingClose) -> dict:
+    meeting = _meeting_for(request, meeting_id)
+    services.close_meeting(meeting, request.auth, payload.minutes)  # type: ignore[attr-defined]
+    return _detail(_meeting_for(request, meeting_id))
+
+
+def _item_json(item_id: int) -> dict:
+    return out.meeting_item(MeetingItem.objects.select_related("subject", "ballot_box").get(pk=item_id))
+
+
+@router.post(
+    "/meeting-items/{item_id}/criticism",
+    response={200: MeetingItemOut, 403: Message, 404: Message, 422: InvalidInput},
+    summary="Ghi ý kiến góp ý, phê bình",
+    description="Người góp ý (`who`) và nội dung (`what`) đối với một đối tượng tại hội nghị đang họp.",
+)
+def add_criticism(request: HttpRequest, item_id: int, payload: CriticismIn) -> dict:
+    item = _item_for(request, item_id)
+    services.add_criticism(item, request.auth, payload.who, payload.what)  # type: ignore[attr-defined]
+    return _item_json(item.pk)
+
+
+@router.post(
+    "/meeting-items/{item_id}/tally",
+    response={200: TallyOut, 403: Message, 404: Message, 422: InvalidInput},
+    summary="Nhập kết quả kiểm phiếu giấy",
+    description=(
+        "Nhập hai lần bởi hai người khác nhau; chỉ chấp nhận khi hai lần khớp nhau (`outcome`: waiting "
+        "sau lần đầu, accepted khi khớp; không khớp: 422, cần nhập lại)."
+    ),
+)
+def enter_tally(request: HttpRequest, item_id: int, payload: TallyIn) -> dict:
+    item = _item_for(request, item_id)
+    counts = {str(level): n for level, n in payload.counts.items()}
+    outcome = services.enter_paper_tally(item, request.auth, counts, payload.invalid)  # type: ignore[attr-defined]
+    return {"outcome": outcome, "item": _item_json(item.pk)}
+
+
+def _ballot(request: HttpRequest, box: BallotBox) -> dict:
+    """The ballot box as the caller may see it: counts for everyone, the caller's own state only."""
+    member_id = getattr(request.auth, "member_id", None)  # type: ignore[attr-defined]
+    own = VoterRollEntry.objects.filter(box=box, member_id=member_id).first() if member_id else None
+    return {
+        "id": box.pk,
+        "subject": {"id": box.item.subject.pk, "name": box.item.subject.name},
+        "meeting_id": box.item.meeting_id,
+        "open": box.is_open,
+        "opened_at": box.opened_at,
+        "closed_at": box.closed_at,
+        "roll": box.roll.count(),
+        "voted": box.roll.filter(has_voted=True).count(),
+        "on_roll": own is not None,
+        "i_have_voted": own.has_voted if own is not None else None,
+        "totals": services.ballot_results(box),
+        "min_ballots": services.MIN_BALLOTS_FOR_RESULTS,
+    }
+
+
+@router.post(
+    "/meeting-items/{item_id}/ballot",
+    response={201: BallotOut, 403: Message, 404: Message, 422: InvalidInput},
+    summary="Mở bỏ phiếu kín",
+    description="Danh sách cử tri chốt từ những người có mặt tại hội nghị lúc mở; mỗi cử tri một phiếu.",
+)
+def open_ballot(request: HttpRequest, item_id: int) -> Status:
+    item = _item_for(request, item_id)
+    box = services.open_ballot(item, request.auth)  # type: ignore[attr-defined]
+    return Status(201, _ballot(request, BallotBox.objects.select_related("item__subject").get(pk=box.pk)))
+
+
+@router.post(
+    "/meeting-items/{item_id}/ballot/close",
+    response={200: BallotOut, 403: Message, 404: Message, 422: InvalidInput},
+    summary="Đóng hòm phiếu",
+    description=(
+        "Kiểm phiếu và ghi mức đề xuất. Kết quả chỉ là tổng số theo mức, và chỉ hiện khi đủ số phiếu "
+        "tối thiểu (`min_ballots`)."
+    ),
+)
+def close_ballot(request: HttpRequest, item_id: int) -> dict:
+    item = _item_for(request, item_id)
+    box = BallotBox.objects.filter(item=item).first()
+    if box is None:
+        raise ValidationError(NO_BALLOT)
+    services.close_ballot(box, request.auth)  # type: ignore[attr-defined]
+    return _ballot(request, BallotBox.objects.select_related("item__subject").get(pk=box.pk))
+
+
+def _box_for(request: HttpRequest, box_id: int) -> BallotBox:
+    """A box the caller is a voter of, or whose meeting the caller runs (404 for anyone else)."""
+    scope = scope_of(request)
+    box = get_object_or_404(
+        BallotBox.objects.select_related("item__subject", "item__meeting__plan"), pk=box_id
+    )
+    member_id = getattr(request.auth, "member_id", None)  # type: ignore[attr-defined]
+    if member_id and VoterRollEntry.objects.filter(box=box, member_id=member_id).exists():
+        return box
+    meeting = box.item.meeting
+    if scope.plans().filter(pk=meeting.plan_id).exists() and scope.can_run_meeting(
+        meeting.plan, meeting.organization
+    ):
+        return box
+    raise Http404
+
+
+@router.get(
+    "/ballots/{box_id}",
+    response={200: BallotOut, 404: Message},
+    summary="Hòm phiếu",
+    description=(
+        "Cho cử tri và người điều hành hội nghị: đang mở hay đã đóng, số cử tri, số đã bỏ phiếu, bạn đã "
+        "bỏ phiếu chưa (chỉ của chính bạn), kết quả tổng hợp khi được phép."
+    ),
+)
+def get_ballot(request: HttpRequest, box_id: int) -> dict:
+    return _ballot(request, _box_for(request, box_id))
+
+
+@router.post(
+    "/ballots/{box_id}/vote",
+    response={200: Receipt, 403: Message, 404: Message, 409: Message, 422: InvalidInput},
+    summary="Bỏ phiếu kín",
+    description=(
+        "Chỉ cử tri, cho chính mình (theo đảng viên của tài khoản), một lần: lần thứ hai bị từ chối (409). "
+        "Phiếu lưu không gắn với người bỏ; trả về mã biên nhận để tự kiểm tra phiếu đã được tính."
+    ),
+)
+def vote(request: HttpRequest, box_id: int, payload: VoteIn) -> dict:
+    box = _box_for(request, box_id)
+    user = request.auth  # type: ignore[attr-defined]
+    if not user.member_id:
+        out.forbidden(NOT_A_MEMBER)
+    try:
+        code = services.cast_ballot(box, user.member, str(payload.level))
+    except PermissionDenied as exc:
+        raise HttpError(403, NOT_ON_ROLL) from exc
+    except ValidationError as exc:
+        box.refresh_from_db()
+        voted = VoterRollEntry.objects.filter(box=box, member_id=user.member_id, has_voted=True)
+        if box.is_open and voted.exists():
+            raise HttpError(409, ALREADY_VOTED) from exc
+        raise
+    return {"receipt": code}
+
+
+@router.post(
+    "/ballots/{box_id}/receipt",
+    response={200: ReceiptCheck, 404: Message, 422: InvalidInput},
+    summary="Kiểm tra mã biên nhận",
+    description="Có phiếu mang mã này trong hòm phiếu không (có/không, không gì hơn).",
+)
+def check_receipt(request: HttpRequest, box_id: int, payload: ReceiptIn) -> dict:
+    box = _box_for(request, box_id)
+    return {"counted": services.receipt_counted(box, payload.code)}
