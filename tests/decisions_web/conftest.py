@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from kiemdiem.decisions.models import Decision
-from kiemdiem.plans.models import Plan, PlanStatus, SubjectKind
-from kiemdiem.plans.services import compute_subjects, create_plan
+from kiemdiem.plans.models import Plan, SubjectKind
+from kiemdiem.plans.services import compute_subjects, create_plan, publish_plan
 from kiemdiem.reviews.services import (
     enter_paper_tally,
     get_or_create_review,
@@ -27,8 +26,11 @@ ROLES = ("office", "standing", "secretary", "member", "residence", "higher", "ot
 
 
 def publish(p: Plan) -> Plan:
-    p.status, p.published_at = PlanStatus.PUBLISHED, timezone.now()
-    p.save(update_fields=["status", "published_at"])
+    """Ban hành through the plan service: the plan reaches every cell, which may acknowledge it."""
+    p.launch_date = p.launch_date or D(2020, 11, 19)
+    p.save(update_fields=["launch_date"])
+    publish_plan(p)
+    p.refresh_from_db()
     return p
 
 
