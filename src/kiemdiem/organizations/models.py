@@ -74,7 +74,8 @@ class Organization(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    # Materialized path of ids, e.g. "/1/4/17/": subtree queries are one indexed prefix match.
+    # Materialized path of zero-padded ids, e.g. "/0000001/0000004/0000017/": subtree queries are one
+    # indexed prefix match, and ordering by path lists siblings in creation order.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="/")
     active_from = models.DateField("hoạt động từ", null=True, blank=True)
     active_to = models.DateField("hoạt động đến", null=True, blank=True)
@@ -109,7 +110,7 @@ class Organization(models.Model):
 
     def compute_path(self) -> str:
         prefix = self.parent.path if self.parent_id and self.parent else "/"
-        return f"{prefix}{self.pk}/"
+        return f"{prefix}{self.pk:07d}/"
 
     @property
     def is_cell(self) -> bool:
