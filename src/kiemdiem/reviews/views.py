@@ -737,6 +737,7 @@ def feedback_summary(request: HttpRequest, pk: int) -> HttpResponse:
                     for s in sources
                 ],
                 "missing": row.missing,
+                "requested": bool(row.requested),
             }
         )
     context = {
