@@ -17,6 +17,8 @@ from kiemdiem.reviews.models import FeedbackSource, Level, MeetingStatus, Review
 from .schemas import OrganizationRef, _StrictInput
 
 Grade = Literal["xuat_sac", "tot", "trung_binh", "kem"]
+# Inputs: one literal rather than ``Level | Literal[""]``, so an error names the field alone.
+LevelOrBlank = Literal["HTXSNV", "HTTNV", "HTNV", "KHTNV", ""]
 
 
 class Ref(Schema):
@@ -226,7 +228,7 @@ class ReviewUpdate(_StrictInput):
     tasks_on_time: int | None = Field(None, ge=0)
     tasks_exceeded: int | None = Field(None, ge=0)
     tasks_late: int | None = Field(None, ge=0)
-    self_level: Level | Literal[""] | None = Field(None, description="Tự nhận mức xếp loại («» để bỏ).")
+    self_level: LevelOrBlank | None = Field(None, description="Tự nhận mức xếp loại («» để bỏ).")
     circulated_on: dt.date | None = Field(None, description="Ngày gửi dự thảo (chỉ báo cáo tập thể).")
 
 
@@ -269,7 +271,7 @@ class FeedbackRequestOut(Schema):
 
 class FeedbackRespond(_StrictInput):
     text: str = Field(min_length=1, description="Nội dung nhận xét.")
-    proposed_level: Level | Literal[""] = Field("", description="Đề xuất mức xếp loại.")
+    proposed_level: LevelOrBlank = Field("", description="Đề xuất mức xếp loại.")
     anonymous: bool = Field(False, description="Ẩn danh (chỉ ý kiến của tập thể).")
     responded_on: dt.date | None = Field(None, description="Ngày nhận xét (mặc định: hôm nay).")
 
