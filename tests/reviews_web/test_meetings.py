@@ -185,3 +185,35 @@ def test_projector_mode_shows_one_subject_at_a_time_and_takes_paper_tallies(ward
     )
     assert response.url == f"/hoi-nghi/{meeting.pk}/trinh-chieu/?muc={an.pk}"
     assert "chờ lần nhập thứ hai" in client.get(response.url).content.decode()
+
+
+def test_projector_shows_the_live_count_of_an_open_ballot_never_the_votes(ward, meeting, login):
+    item = meeting.items.get(subject__member=ward.members["binh"])
+    box = open_ballot(item, ward.users["secretary"])
+    cast_ballot(box, ward.members["an"], "KHTNV")
+    body = login("secretary").get(f"/hoi-nghi/{meeting.pk}/trinh-chieu/?muc={item.pk}").content.decode()
+    assert 'class="big-count" data-count>1/5<' in body
+    assert f'data-count-url="/hoi-nghi/muc/{item.pk}/so-phieu/"' in body
+    assert "Không hoàn thành nhiệm vụ" not in body and "KHTNV" not in body
+
+
+def test_pages_carry_no_inline_script_or_style(ward, meeting, login):
+    import re
+
+    from .conftest import subject_of
+
+    client = login("secretary")
+    subject = subject_of(meeting.plan, ward.members["an"])
+    pages = [
+        "/viec-cua-toi/",
+        f"/kiem-diem/{subject.pk}/",
+        f"/hoi-nghi/{meeting.pk}/",
+        f"/hoi-nghi/{meeting.pk}/trinh-chieu/",
+        f"/ke-hoach/{meeting.plan_id}/chi-bo/{ward.cell_a.pk}/",
+        f"/ke-hoach/{meeting.plan_id}/tong-hop-y-kien/",
+    ]
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body), url
+        assert " style=" not in body and "<style" not in body, url
+        assert "/static/reviews/reviews.css" in body, url
