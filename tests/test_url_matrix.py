@@ -123,6 +123,137 @@ PLANS_SEEN: dict[str, frozenset[str]] = {
     "other_office": frozenset({"other_published"}),
 }
 
+
+# The annual cycle through the API (issue 4): one published plan per ward, built on first use, with
+# reviews, feedback requests, a meeting per cell, secret ballots (on An; on the other ward's cell), a
+# decision and one decided entry per ward.
+def _build_cycle(w: Ward) -> None:
+    from django.utils import timezone
+
+    from kiemdiem.decisions.models import Decision, DecisionEntry
+    from kiemdiem.plans.models import Plan
+    from kiemdiem.plans.services import compute_subjects, create_plan, publish_plan
+    from kiemdiem.reviews import services as reviews
+
+    office, today = w.users["office"], timezone.localdate()
+    for org, number, cell, present, individuals in (
+        (w.ward, "11-KH/ĐU", w.cell_a, ("an", "binh"), ("an", "cuong")),
+        (w.other_ward, "06-KH/ĐU", w.other_cell, ("xa",), ("xa",)),
+    ):
+        plan = create_plan(org, number=number, issued_on=dt.date(2020, 11, 18), year=2020)
+        compute_subjects(plan)
+        Plan.objects.filter(pk=plan.pk).update(launch_date=dt.date(2020, 11, 19))
+        steps = plan.steps.exclude(code="trien_khai")
+        steps.update(due_cells=dt.date(2020, 11, 28), due_committee=dt.date(2020, 12, 5))
+        publish_plan(plan, office)
+        steps.update(due_cells=today + dt.timedelta(days=10), due_committee=today + dt.timedelta(days=20))
+        for key in individuals:
+            reviews.get_or_create_review(plan.subjects.get(member=w.members[key]))
+        reviews.request_feedback(
+            plan, ["dang_vien_chi_bo", "noi_cu_tru"], today + dt.timedelta(days=5), office
+        )
+        meeting = reviews.open_meeting(
+            plan, date=today, actor=office, organization=cell, attendees=[w.members[k] for k in present]
+        )
+        boxed = (
+            meeting.items.get(subject__member=w.members["an"])
+            if org == w.ward
+            else meeting.items.get(subject__member__isnull=True)
+        )
+        reviews.open_ballot(boxed, office)
+        decision = Decision.objects.create(plan=plan, number="15-QĐ/ĐU", date=today)
+        subject = plan.subjects.get(member=w.members[individuals[0]])
+        DecisionEntry.objects.create(decision=decision, subject=subject, level="HTTNV")
+
+
+def _cycle(w: Ward) -> dict[str, object]:
+    """The cycle's objects by key (built on first use in the test's database)."""
+    from kiemdiem.decisions.models import Decision, DecisionEntry
+    from kiemdiem.plans.models import Plan
+    from kiemdiem.reviews.models import BallotBox, FeedbackRequest, Meeting, MeetingItem, Review
+
+    if not Plan.objects.filter(organization=w.ward, number="11-KH/ĐU").exists():
+        _build_cycle(w)
+    plans = {
+        "ward": Plan.objects.get(organization=w.ward, number="11-KH/ĐU"),
+        "other": Plan.objects.get(organization=w.other_ward, number="06-KH/ĐU"),
+    }
+    found: dict[str, object] = {"plan_ward": plans["ward"]}
+    for key in ("an", "cuong", "xa"):
+        subject = plans["other" if key == "xa" else "ward"].subjects.get(member=w.members[key])
+        found[f"subject_{key}"] = subject
+        found[f"review_{key}"] = Review.objects.get(subject=subject, place="chi_bo")
+    for key, plan in plans.items():
+        found[f"meeting_{key}"] = Meeting.objects.get(plan=plan)
+        found[f"decision_{key}"] = Decision.objects.get(plan=plan)
+        found[f"entry_{key}"] = DecisionEntry.objects.get(subject__plan=plan)
+    for key in ("an", "binh", "xa"):
+        found[f"item_{key}"] = MeetingItem.objects.get(
+            subject__member=w.members[key], subject__plan__in=plans.values()
+        )
+    found["item_other_cell"] = MeetingItem.objects.get(
+        meeting=found["meeting_other"], subject__member__isnull=True
+    )
+    found["box_an"] = BallotBox.objects.get(item=found["item_an"])
+    requests = FeedbackRequest.objects
+    found["request_an"] = requests.get(subject=found["subject_an"], source="dang_vien_chi_bo")
+    found["request_cuong_residence"] = requests.get(subject=found["subject_cuong"], source="noi_cu_tru")
+    found["request_xa"] = requests.get(subject=found["subject_xa"], source="dang_vien_chi_bo")
+    return found
+
+
+def _cycle_objects(*keys: str) -> Callable[[Ward], dict[str, tuple[int, str]]]:
+    def objects(w: Ward) -> dict[str, tuple[int, str]]:
+        found = _cycle(w)
+        return {key: (found[key].pk, str(found[key])) for key in keys}  # type: ignore[attr-defined]
+
+    return objects
+
+
+def _draft_plans(w: Ward) -> dict[str, tuple[int, str]]:
+    return {"ward_draft": _plans(w)["ward_draft"]}
+
+
+def _seen(**keys: set[str]) -> dict[str, frozenset[str]]:
+    """Who sees which cycle object: ``_seen(office={"a"}, …)``; principals not named see none."""
+    return {p: frozenset(keys.get(p, ())) for p in PRINCIPALS}
+
+
+# The published cycle plan reaches the cells under its committee; the draft stays with the committee.
+LIVE_PLANS_SEEN = {
+    p: frozenset({"plan_ward"} if "ward_published" in PLANS_SEEN[p] else ()) for p in PRINCIPALS
+}
+DRAFT_PLANS_SEEN = {p: PLANS_SEEN[p] & {"ward_draft"} for p in PRINCIPALS}
+# Individuals (subjects and their reviews) as MEMBERS_SEEN: the residence secretary sees Cường.
+CYCLE_MEMBERS_SEEN = {
+    p: frozenset(
+        f"{prefix}_{m}" for m in MEMBERS_SEEN[p] & {"an", "cuong", "xa"} for prefix in ("subject", "review")
+    )
+    for p in PRINCIPALS
+}
+# Feedback requests each role may answer: the office all of its plan's, the cell secretary his/her
+# own cell's (not the residence one), the residence secretary only the residence request on Cường.
+FEEDBACK_SEEN = _seen(
+    office={"request_an", "request_cuong_residence"},
+    secretary={"request_an"},
+    residence={"request_cuong_residence"},
+    other_office={"request_xa"},
+)
+# Meetings, items and ballots: those who run the meeting (cell secretary, committee office); a ballot
+# also its voters (An and Bình were present at cell A's meeting).
+MEETINGS_SEEN = _seen(
+    office={"meeting_ward", "item_an", "item_binh"},
+    secretary={"meeting_ward", "item_an", "item_binh", "box_an"},
+    other_office={"meeting_other", "item_xa", "item_other_cell"},
+) | {"office": frozenset({"meeting_ward", "item_an", "item_binh", "box_an"}), "member": frozenset({"box_an"})}
+# Decisions: the office and standing committee of the plan's committee; not the higher level.
+DECISIONS_SEEN = _seen(
+    office={"decision_ward", "entry_ward"},
+    standing={"decision_ward", "entry_ward"},
+    other_office={"decision_other", "entry_other"},
+)
+
+
 # Each user sees (and revokes) only his/her own tokens.
 TOKENS_SEEN: dict[str, frozenset[str]] = {p: frozenset({p} - {ANONYMOUS}) for p in PRINCIPALS}
 
@@ -132,6 +263,20 @@ OBJECT_KINDS: dict[str, tuple[Callable[[Ward], dict[str, tuple[int, str]]], dict
     "org": (_orgs, ORGS_SEEN),
     "token": (_tokens, TOKENS_SEEN),
     "plan": (_plans, PLANS_SEEN),
+    "live_plan": (_cycle_objects("plan_ward"), LIVE_PLANS_SEEN),
+    "draft_plan": (_draft_plans, DRAFT_PLANS_SEEN),
+    "subject": (_cycle_objects("subject_an", "subject_cuong", "subject_xa"), CYCLE_MEMBERS_SEEN),
+    "review": (_cycle_objects("review_an", "review_cuong", "review_xa"), CYCLE_MEMBERS_SEEN),
+    "feedback_request": (
+        _cycle_objects("request_an", "request_cuong_residence", "request_xa"),
+        FEEDBACK_SEEN,
+    ),
+    "meeting": (_cycle_objects("meeting_ward", "meeting_other"), MEETINGS_SEEN),
+    "meeting_item": (_cycle_objects("item_binh", "item_xa"), MEETINGS_SEEN),
+    "boxed_item": (_cycle_objects("item_an", "item_other_cell"), MEETINGS_SEEN),
+    "ballot": (_cycle_objects("box_an"), MEETINGS_SEEN),
+    "decision": (_cycle_objects("decision_ward", "decision_other"), DECISIONS_SEEN),
+    "decision_entry": (_cycle_objects("entry_ward", "entry_other"), DECISIONS_SEEN),
 }
 
 # --- outcomes ---------------------------------------------------------------------------------
@@ -345,6 +490,235 @@ PAGES: dict[str, Page] = {
         params={"member_id": "member"},
         json={"PATCH": lambda w: {"workplace": "Nơi làm việc đã sửa"}},
         writers=REGISTRY_MANAGERS,
+    ),
+    # The annual cycle through the API (issue 4). One-shot writes (publish, open a ballot, close a
+    # meeting, submit, decide) are checked with bodies or states that the service refuses (422) for
+    # the roles allowed to try, so every role meets the same state; tests/api_cycle runs them through.
+    "api/plans": Page(
+        methods={"GET": api(ALL_ROLES), "POST": api(REGISTRY_MANAGERS, ok=CREATED)},
+        json={"POST": lambda w: {"number": "12-KH/ĐU", "issued_on": "2021-11-15", "year": 2021}},
+        writers=REGISTRY_MANAGERS,
+        why="each office creates a plan of its own committee",
+    ),
+    "api/plans/<plan_id>": Page(
+        methods={
+            "GET": Scoped(api=True),
+            "POST": everyone(NOT_ALLOWED),
+            "PATCH": Scoped(api=True, writers=REGISTRY_MANAGERS, ok=REFUSED),
+        },
+        params={"plan_id": "plan"},
+        json={"PATCH": lambda w: {"version": 1, "steps": [{"code": "khong_co"}]}},
+        writers=REGISTRY_MANAGERS,
+        why="PATCH: an unknown step (draft) or a published plan: 422 for the office",
+    ),
+    "api/plans/<plan_id>/compute-subjects": Page(
+        methods={"GET": everyone(NOT_ALLOWED), "POST": Scoped(api=True, writers=frozenset({"office"}))},
+        params={"plan_id": "draft_plan"},
+        writers=frozenset({"office"}),
+    ),
+    "api/plans/<plan_id>/publish": Page(
+        methods={
+            "GET": everyone(NOT_ALLOWED),
+            "POST": Scoped(api=True, writers=REGISTRY_MANAGERS, ok=REFUSED),
+        },
+        params={"plan_id": "plan"},
+        writers=REGISTRY_MANAGERS,
+        why="a draft without subjects, or a plan already published: 422 with the reasons",
+    ),
+    "api/plans/<plan_id>/acknowledge": Page(
+        methods={"GET": everyone(NOT_ALLOWED), "POST": Scoped(api=True, writers=frozenset({"secretary"}))},
+        params={"plan_id": "live_plan"},
+        json={"POST": lambda w: {}},
+        writers=frozenset({"secretary"}),
+        why="the cell secretary acknowledges for his/her own cell",
+    ),
+    "api/plans/<plan_id>/subjects": Page(
+        methods={"GET": Scoped(api=True), "POST": everyone(NOT_ALLOWED)}, params={"plan_id": "plan"}
+    ),
+    "api/plans/<plan_id>/progress": Page(
+        methods={
+            "GET": Scoped(api=True, writers=frozenset({"office", "standing", "higher", "secretary"})),
+            "POST": everyone(NOT_ALLOWED),
+        },
+        params={"plan_id": "live_plan"},
+        why="the committee and the higher level: every cell; a secretary: his/her cell",
+    ),
+    "api/plans/<plan_id>/feedback-requests": Page(
+        methods={"GET": everyone(NOT_ALLOWED), "POST": Scoped(api=True, writers=frozenset({"office"}))},
+        params={"plan_id": "live_plan"},
+        json={"POST": lambda w: {"sources": ["co_quan"], "due_date": "2030-01-15"}},
+        writers=frozenset({"office"}),
+    ),
+    "api/plans/<plan_id>/feedback-summary": Page(
+        methods={
+            "GET": Scoped(api=True, writers=frozenset({"office", "secretary"})),
+            "POST": everyone(NOT_ALLOWED),
+        },
+        params={"plan_id": "live_plan"},
+    ),
+    "api/plans/<plan_id>/meetings": Page(
+        methods={
+            "GET": Scoped(api=True),
+            "POST": Scoped(api=True, writers=frozenset({"office", "secretary"}), ok=CREATED),
+        },
+        params={"plan_id": "live_plan"},
+        json={
+            "POST": lambda w: {
+                "cell_id": w.cell_a.pk,
+                "date": "2026-11-20",
+                "attendee_ids": [w.members["an"].pk, w.members["binh"].pk],
+            }
+        },
+        writers=frozenset({"office", "secretary"}),
+        why="GET lists only the meetings the caller runs",
+    ),
+    "api/plans/<plan_id>/appraisal": Page(
+        methods={
+            "GET": Scoped(api=True, writers=frozenset({"office", "standing", "other_office"})),
+            "POST": everyone(NOT_ALLOWED),
+        },
+        params={"plan_id": "plan"},
+        why="the office and the standing committee of the plan's committee",
+    ),
+    "api/plans/<plan_id>/decisions": Page(
+        methods={
+            "GET": Scoped(api=True, writers=frozenset({"office", "standing", "other_office"})),
+            "POST": Scoped(api=True, writers=frozenset({"standing"}), ok=CREATED),
+        },
+        params={"plan_id": "plan"},
+        json={"POST": lambda w: {"number": "16-QĐ/ĐU", "date": "2026-12-10"}},
+        writers=frozenset({"standing"}),
+    ),
+    "api/plans/<plan_id>/publish-results": Page(
+        methods={"GET": everyone(NOT_ALLOWED), "POST": Scoped(api=True, writers=frozenset({"standing"}))},
+        params={"plan_id": "plan"},
+        writers=frozenset({"standing"}),
+    ),
+    "api/subjects/<subject_id>/review": Page(
+        methods={
+            "GET": Scoped(api=True),
+            "POST": Scoped(api=True, writers=frozenset({"office", "secretary", "member", "other_office"})),
+        },
+        params={"subject_id": "subject"},
+        writers=frozenset({"office", "secretary", "member", "other_office"}),
+        self_service=True,
+        why="POST opens (creates if missing) a review: the subject, the cell's secretary, the office",
+    ),
+    "api/reviews/<review_id>": Page(
+        methods={
+            "GET": Scoped(api=True),
+            "POST": everyone(NOT_ALLOWED),
+            "PATCH": Scoped(
+                api=True, writers=frozenset({"office", "secretary", "member", "other_office"}), ok=REFUSED
+            ),
+        },
+        params={"review_id": "review"},
+        json={"PATCH": lambda w: {"version": 1, "sections": {"99": "Mục không có"}}},
+        writers=frozenset({"office", "secretary", "member", "other_office"}),
+        self_service=True,
+        why="PATCH with an unknown section: 422 for those who may edit",
+    ),
+    "api/reviews/<review_id>/submit": Page(
+        methods={
+            "GET": everyone(NOT_ALLOWED),
+            "POST": Scoped(
+                api=True, writers=frozenset({"office", "secretary", "member", "other_office"}), ok=REFUSED
+            ),
+        },
+        params={"review_id": "review"},
+        writers=frozenset({"office", "secretary", "member", "other_office"}),
+        self_service=True,
+        why="an empty draft cannot be submitted: 422 with the reasons",
+    ),
+    "api/reviews/<review_id>/reopen": Page(
+        methods={"GET": everyone(NOT_ALLOWED), "POST": Scoped(api=True, writers=REGISTRY_MANAGERS)},
+        params={"review_id": "review"},
+        json={"POST": lambda w: {"reason": "Bổ sung minh chứng"}},
+        writers=REGISTRY_MANAGERS,
+    ),
+    "api/feedback-requests": Page(methods={"GET": api(ALL_ROLES), "POST": everyone(NOT_ALLOWED)}),
+    "api/feedback-requests/<request_id>/responses": Page(
+        methods={"GET": everyone(NOT_ALLOWED), "POST": Scoped(api=True, ok=CREATED)},
+        params={"request_id": "feedback_request"},
+        json={"POST": lambda w: {"text": "Gương mẫu, gần gũi nhân dân"}},
+        writers=frozenset({"office", "secretary", "residence", "other_office"}),
+        why="whoever may answer the request (the residence secretary only the residence one)",
+    ),
+    "api/meetings/<meeting_id>": Page(
+        methods={"GET": Scoped(api=True), "POST": everyone(NOT_ALLOWED)}, params={"meeting_id": "meeting"}
+    ),
+    "api/meetings/<meeting_id>/close": Page(
+        methods={"GET": everyone(NOT_ALLOWED), "POST": Scoped(api=True, ok=REFUSED)},
+        params={"meeting_id": "meeting"},
+        json={"POST": lambda w: {"minutes": "Diễn biến hội nghị"}},
+        writers=frozenset({"office", "secretary", "other_office"}),
+        why="a ballot box is still open: 422",
+    ),
+    "api/meeting-items/<item_id>/criticism": Page(
+        methods={"GET": everyone(NOT_ALLOWED), "POST": Scoped(api=True)},
+        params={"item_id": "meeting_item"},
+        json={"POST": lambda w: {"who": "Đồng chí Bí thư", "what": "Cần gương mẫu hơn"}},
+        writers=frozenset({"office", "secretary", "other_office"}),
+    ),
+    "api/meeting-items/<item_id>/tally": Page(
+        methods={"GET": everyone(NOT_ALLOWED), "POST": Scoped(api=True)},
+        params={"item_id": "meeting_item"},
+        json={"POST": lambda w: {"counts": {"HTTNV": 1}}},
+        writers=frozenset({"office", "secretary", "other_office"}),
+        why="first entry by the office, the matching second by the secretary",
+    ),
+    "api/meeting-items/<item_id>/ballot": Page(
+        methods={"GET": everyone(NOT_ALLOWED), "POST": Scoped(api=True, ok=REFUSED)},
+        params={"item_id": "boxed_item"},
+        writers=frozenset({"office", "secretary", "other_office"}),
+        why="a ballot is already open on these items: 422",
+    ),
+    "api/meeting-items/<item_id>/ballot/close": Page(
+        methods={"GET": everyone(NOT_ALLOWED), "POST": Scoped(api=True, ok=REFUSED)},
+        params={"item_id": "meeting_item"},
+        writers=frozenset({"office", "secretary", "other_office"}),
+        why="no ballot was opened on these items: 422",
+    ),
+    "api/ballots/<box_id>": Page(
+        methods={"GET": Scoped(api=True), "POST": everyone(NOT_ALLOWED)}, params={"box_id": "ballot"}
+    ),
+    "api/ballots/<box_id>/vote": Page(
+        methods={
+            "GET": everyone(NOT_ALLOWED),
+            "POST": Scoped(api=True, writers=frozenset({"secretary", "member"})),
+        },
+        params={"box_id": "ballot"},
+        json={"POST": lambda w: {"level": "HTTNV"}},
+        writers=frozenset({"secretary", "member"}),
+        self_service=True,
+        why="each voter on the roll, once, for him/herself; the office runs the meeting but has no vote",
+    ),
+    "api/ballots/<box_id>/receipt": Page(
+        methods={"GET": everyone(NOT_ALLOWED), "POST": Scoped(api=True)},
+        params={"box_id": "ballot"},
+        json={"POST": lambda w: {"code": "ABCD1234"}},
+    ),
+    "api/decisions/<decision_id>": Page(
+        methods={"GET": Scoped(api=True), "POST": everyone(NOT_ALLOWED)}, params={"decision_id": "decision"}
+    ),
+    "api/decisions/<decision_id>/entries": Page(
+        methods={
+            "GET": everyone(NOT_ALLOWED),
+            "POST": Scoped(api=True, writers=frozenset({"standing"}), ok=REFUSED),
+        },
+        params={"decision_id": "decision"},
+        json={"POST": lambda w: {"choices": [{"subject_id": _cycle(w)["subject_an"].pk, "level": "HTTNV"}]}},  # type: ignore[attr-defined]
+        writers=frozenset({"standing"}),
+        why="An is decided already: 422 (re-classification is the way)",
+    ),
+    "api/decision-entries/<entry_id>/reclassify": Page(
+        methods={
+            "GET": everyone(NOT_ALLOWED),
+            "POST": Scoped(api=True, writers=frozenset({"standing"}), ok=CREATED),
+        },
+        params={"entry_id": "decision_entry"},
+        json={"POST": lambda w: {"new_level": "HTNV", "reason": "Phát hiện vi phạm sau khi quyết định"}},
+        writers=frozenset({"standing"}),
     ),
 }
 

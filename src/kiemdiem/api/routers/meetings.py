@@ -207,9 +207,10 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> dict:
     summary="Kết thúc hội nghị",
     description="Ghi diễn biến (`minutes`); từ chối khi còn hòm phiếu chưa đóng.",
 )
-def close_meeting(request: HttpRequest, meeting_id: int, payload: MeetingClose) -> dict:
+def close_meeting(request: HttpRequest, meeting_id: int, payload: MeetingClose | None = None) -> dict:
     meeting = _meeting_for(request, meeting_id)
-    services.close_meeting(meeting, request.auth, payload.minutes)  # type: ignore[attr-defined]
+    minutes = payload.minutes if payload else ""
+    services.close_meeting(meeting, request.auth, minutes)  # type: ignore[attr-defined]
     return _detail(_meeting_for(request, meeting_id))
 
 
