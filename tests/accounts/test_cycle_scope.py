@@ -44,3 +44,10 @@ def test_residence_secretary_answers_only_residence_requests_of_own_cell(ward):
     secretary = Scope.for_user(ward.users["secretary"]).feedback_requests()
     assert {r.source for r in secretary} == {FeedbackSource.CELL_COMMITTEE}
     assert {r.subject.member for r in secretary} == {ward.members["an"], ward.members["binh"]}
+
+
+def test_residence_secretary_does_not_read_the_residents_reviews(ward):
+    _published(ward)
+    residence = Scope.for_user(ward.users["residence"])
+    assert ward.members["cuong"] in residence.members()  # he/she can see who the resident is
+    assert not residence.plan_subjects().filter(member=ward.members["cuong"]).exists()

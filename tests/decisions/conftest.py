@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from kiemdiem.plans.services import compute_subjects, create_plan
+from kiemdiem.plans.services import compute_subjects, create_plan, publish_plan
 
 D = dt.date
 
@@ -20,6 +20,7 @@ def plan(ward):
         due_cells=D(2020, 11, 27)
     )
     p.steps.exclude(code="trien_khai").update(due_committee=D(2020, 12, 4))
+    publish_plan(p)
     return p
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from kiemdiem.plans.services import compute_subjects, create_plan
+from kiemdiem.plans.services import compute_subjects, create_plan, publish_plan
 
 D = dt.date
 
@@ -20,6 +20,7 @@ def plan(ward):
         due_cells=D(2020, 11, 27)
     )
     p.steps.exclude(code="trien_khai").update(due_committee=D(2020, 12, 4))
+    publish_plan(p)
     return p
 
 
@@ -32,3 +33,14 @@ def plan366(ward):
     )
     p.steps.exclude(code="trien_khai").update(due_committee=D(2025, 12, 20))
     return p
+
+
+def recompute(plan):
+    """Recompute a published test plan's subjects after changing the registry (tests only)."""
+    from kiemdiem.plans.models import Plan
+
+    Plan.objects.filter(pk=plan.pk).update(status="du_thao")
+    plan.refresh_from_db()
+    compute_subjects(plan)
+    Plan.objects.filter(pk=plan.pk).update(status="da_ban_hanh")
+    plan.refresh_from_db()

@@ -20,6 +20,8 @@ from kiemdiem.reviews.services import (
     submit_review,
 )
 
+from .conftest import recompute
+
 D = dt.date
 BEFORE = D(2020, 11, 25)
 
@@ -160,7 +162,7 @@ def test_a_leader_reviews_at_the_cell_before_the_collective(ward, plan):
     Position.objects.create(
         member=ward.members["dung"], title="Chủ tịch UBND", collective=coll, is_head=True, start=D(2019, 1, 1)
     )
-    compute_subjects(plan)
+    recompute(plan)
     subject = plan.subjects.get(member=ward.members["dung"])
     coll_review = get_or_create_review(
         plan.subjects.get(kind=SubjectKind.LEADERSHIP_COLLECTIVE, collective=coll)

@@ -27,9 +27,9 @@ D = dt.date
 @pytest.fixture
 def meeting(ward, plan):
     extra = [make_member(ward.cell_a, f"Vũ Văn Số {i}") for i in range(3)]
-    from kiemdiem.plans.services import compute_subjects
+    from .conftest import recompute
 
-    compute_subjects(plan)
+    recompute(plan)
     attendees = [ward.members["an"], ward.members["binh"], *extra]
     return open_meeting(
         plan,
@@ -141,9 +141,9 @@ def test_concurrent_double_voting_is_impossible_on_postgresql(ward, plan):
 
     if connection.vendor != "postgresql":
         pytest.skip("Kiểm thử tranh chấp đồng thời chỉ chạy trên PostgreSQL (DATABASE_URL=postgres://…).")
-    from kiemdiem.plans.services import compute_subjects
+    from .conftest import recompute
 
-    compute_subjects(plan)
+    recompute(plan)
     meeting = open_meeting(
         plan,
         date=D(2020, 11, 25),
@@ -174,3 +174,40 @@ def test_concurrent_double_voting_is_impossible_on_postgresql(ward, plan):
         t.join()
     assert results.count("ok") == 1 and results.count("refused") == 7
     assert Ballot.objects.filter(box=box).count() == 1
+
+
+def test_meeting_refuses_outsiders_duplicates_and_too_many(ward, plan, meeting):
+    with pytest.raises(ValidationError, match="đang họp"):
+        open_meeting(
+            plan, date=D(2020, 11, 26), actor=ward.users["secretary"], organization=ward.cell_a, attendees=[]
+        )
+    close_meeting(meeting, ward.users["secretary"])
+    with pytest.raises(ValidationError, match="Không thuộc danh sách triệu tập: Lê Văn Cường"):
+        open_meeting(
+            plan,
+            date=D(2020, 11, 26),
+            actor=ward.users["secretary"],
+            organization=ward.cell_a,
+            attendees=[ward.members["cuong"]],
+        )
+    with pytest.raises(ValidationError, match="vượt quá"):
+        open_meeting(
+            plan,
+            date=D(2020, 11, 26),
+            actor=ward.users["secretary"],
+            organization=ward.cell_a,
+            attendees=[ward.members["an"]],
+            total=2,
+            excused=2,
+        )
+
+
+def test_no_criticism_or_tally_after_the_meeting_closed(ward, meeting):
+    item = meeting.items.get(subject__member=ward.members["an"])
+    close_meeting(meeting, ward.users["secretary"])
+    from kiemdiem.reviews.services import add_criticism
+
+    with pytest.raises(ValidationError, match="đã kết thúc"):
+        add_criticism(item, ward.users["secretary"], "Đ/c Bình", "Cần gương mẫu hơn")
+    with pytest.raises(ValidationError, match="đã kết thúc"):
+        enter_paper_tally(item, ward.users["secretary"], {"HTTNV": 3})

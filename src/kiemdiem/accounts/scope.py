@@ -57,16 +57,20 @@ class Scope:
             q |= Q(**{f"{prefix}path__startswith": org.path})
         return q
 
-    @cached_property
-    def member_q(self) -> Q:
+    def _member_q(self, residence: bool = True) -> Q:
         q = self._subtree_q("cell__", (Role.OFFICE, Role.STANDING, Role.HIGHER))
         for cell in self.orgs_for(Role.CELL_SECRETARY):
             q |= Q(cell=cell)
-        for cell in self.orgs_for(Role.RESIDENCE_SECRETARY):
-            q |= Q(residence_cell=cell) & ~Q(cell=cell)
+        if residence:
+            for cell in self.orgs_for(Role.RESIDENCE_SECRETARY):
+                q |= Q(residence_cell=cell) & ~Q(cell=cell)
         if self.user is not None and self.user.member_id:
             q |= Q(pk=self.user.member_id)
         return q
+
+    @cached_property
+    def member_q(self) -> Q:
+        return self._member_q()
 
     def members(self) -> QuerySet[Member]:
         if self.user is None:
@@ -113,8 +117,11 @@ class Scope:
 
         if self.user is None:
             return PlanSubject.objects.none()
+        # The residence-place secretary is left out here on purpose: he/she answers the residence
+        # request about a resident (feedback_requests) but does not read that member's review.
+        review_members = Member.objects.filter(self._member_q(residence=False))
         q = Q(member__isnull=True, plan__in=self.plans()) | Q(
-            member__in=self.members(), plan__in=self.plans()
+            member__in=review_members, plan__in=self.plans()
         )
         return PlanSubject.objects.filter(q)
 
@@ -157,6 +164,31 @@ class Scope:
 
     def can_appraise(self, plan) -> bool:  # type: ignore[no-untyped-def]
         return self.can_manage_plan(plan) or self.can_decide(plan)
+
+    def can_watch_progress(self, plan) -> bool:  # type: ignore[no-untyped-def]
+        """See the whole plan's progress and results: office, standing committee, higher level."""
+        if self.can_appraise(plan):
+            return True
+        return any(plan.organization.path.startswith(o.path) for o in self.orgs_for(Role.HIGHER))
+
+    def can_edit_remediation(self, subject) -> bool:  # type: ignore[no-untyped-def]
+        """Write a remediation plan: the office, or the secretary of the subject's cell (published plan)."""
+        if self.can_manage_plan(subject.plan):
+            return True
+        cell_id = subject.organization_id if subject.kind == "cell" else subject.cell_id
+        return subject.plan.is_published and any(cell_id == c.pk for c in self.orgs_for(Role.CELL_SECRETARY))
+
+    def remediation_subjects(self, plan):  # type: ignore[no-untyped-def]
+        """Subjects whose remediation plan the user may read: the whole plan for office, standing
+        committee and higher level; a cell secretary the own cell and its members; a member him/herself."""
+        qs = self.plan_subjects().filter(plan=plan, reviewed=True)
+        if self.can_watch_progress(plan):
+            return qs
+        cells = [c.pk for c in self.orgs_for(Role.CELL_SECRETARY)]
+        q = Q(cell_id__in=cells) | Q(kind="cell", organization_id__in=cells)
+        if self.user is not None and self.user.member_id:
+            q |= Q(member_id=self.user.member_id)
+        return qs.filter(q)
 
     def can_manage_plan(self, plan) -> bool:  # type: ignore[no-untyped-def]
         return any(plan.organization.path.startswith(o.path) for o in self.orgs_for(Role.OFFICE))

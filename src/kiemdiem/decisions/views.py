@@ -87,50 +87,12 @@ def _appraiser_plan(request: HttpRequest, pk: int) -> Plan:
     return plan
 
 
-def _sees_whole_plan(scope: Any, plan: Plan) -> bool:
-    """Office, standing committee, or a reader whose scope covers every subject of the plan (higher level).
-
-    Stands in for a ``can_watch_progress`` permission the scope module does not have yet."""
-    if scope.can_appraise(plan):
-        return True
-    visible = scope.plan_subjects().filter(plan=plan).values("pk")
-    return plan.subjects.exists() and not plan.subjects.exclude(pk__in=visible).exists()
-
-
-def _cell_ids(scope: Any) -> set[int]:
-    return {c.pk for c in scope.secretary_cells()}
-
-
-def _subject_cell_id(subject: PlanSubject) -> int | None:
-    return subject.organization_id if subject.kind == SubjectKind.CELL else subject.cell_id
-
-
-def _can_edit_remediation(scope: Any, subject: PlanSubject) -> bool:
-    """The office, or the secretary of the subject's cell (stands in for a missing scope permission)."""
-    if scope.can_manage_plan(subject.plan):
-        return True
-    return subject.plan.is_published and _subject_cell_id(subject) in _cell_ids(scope)
-
-
-def _remediation_subjects(scope: Any, plan: Plan) -> QuerySet[PlanSubject]:
-    """Subjects whose remediation plan the user may read: the whole plan for the office, standing
-    committee and higher level; a cell secretary the own cell and its members; a member him/herself."""
-    qs = scope.plan_subjects().filter(plan=plan, reviewed=True)
-    if _sees_whole_plan(scope, plan):
-        return qs
-    cells = _cell_ids(scope)
-    q = Q(cell_id__in=cells) | Q(kind=SubjectKind.CELL, organization_id__in=cells)
-    if scope.user is not None and scope.user.member_id:
-        q |= Q(member_id=scope.user.member_id)
-    return qs.filter(q)
-
-
 def _tabs(scope: Any, plan: Plan, current: str) -> list[tuple[str, str, bool]]:
     """The plan's pages this user may open (links between the plan page and the pages here)."""
     tabs = [("plan_detail", "Kế hoạch")]
     if scope.can_appraise(plan):
         tabs += [("appraisal", "Thẩm định"), ("decision_list", "Quyết định"), ("decision_results", "Kết quả")]
-    if _sees_whole_plan(scope, plan):
+    if scope.can_watch_progress(plan):
         tabs.append(("plan_progress", "Tiến độ"))
     tabs.append(("remediation_list", "Khắc phục"))
     return [(label, reverse(name, args=[plan.pk]), name == current) for name, label in tabs]
@@ -643,7 +605,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Tiến độ: per cell and step, done / total against the plan's deadlines, with who is missing."""
     plan = _plan(request, pk)
     scope = _scope(request)
-    if not _sees_whole_plan(scope, plan):
+    if not scope.can_watch_progress(plan):
         raise PermissionDenied
     asked = request.GET.get("ngay", "")
     today = _parse_day(asked) or timezone.localdate()
@@ -690,7 +652,7 @@ def remediation_list(request: HttpRequest, pk: int) -> HttpResponse:
     """Kế hoạch khắc phục của các đối tượng có hạn chế, khuyết điểm (in the user's reach)."""
     plan = _plan(request, pk)
     scope = _scope(request)
-    visible = _remediation_subjects(scope, plan)
+    visible = scope.remediation_subjects(plan)
     if not visible.exists():
         raise PermissionDenied
     shortcomings = Review.objects.filter(subject=OuterRef("pk"), place=ReviewPlace.CELL).exclude(
@@ -738,7 +700,7 @@ def _remediation_subject(request: HttpRequest, pk: int) -> PlanSubject:
         PlanSubject.objects.select_related("plan", "plan__organization", "cell", "organization", "member"),
         pk=pk,
     )
-    if not _remediation_subjects(scope, subject.plan).filter(pk=subject.pk).exists():
+    if not scope.remediation_subjects(subject.plan).filter(pk=subject.pk).exists():
         raise PermissionDenied
     return subject
 
@@ -748,7 +710,7 @@ def remediation_subject(request: HttpRequest, pk: int) -> HttpResponse:
     """Kế hoạch khắc phục of one subject: the review's shortcomings, the items, and a form to add one."""
     subject = _remediation_subject(request, pk)
     scope = _scope(request)
-    can_edit = _can_edit_remediation(scope, subject)
+    can_edit = scope.can_edit_remediation(subject)
     form = RemediationItemForm(request.POST or None)
     if request.method == "POST":
         if not can_edit:
@@ -786,7 +748,7 @@ def remediation_subject(request: HttpRequest, pk: int) -> HttpResponse:
 def _editable_item(request: HttpRequest, pk: int, lock: bool = False) -> RemediationItem:
     item = get_object_or_404(RemediationItem.objects.select_related("subject"), pk=pk)
     subject = _remediation_subject(request, item.subject_id)
-    if not _can_edit_remediation(_scope(request), subject):
+    if not _scope(request).can_edit_remediation(subject):
         raise PermissionDenied
     if lock:
         item = RemediationItem.objects.select_for_update().get(pk=pk)

@@ -151,6 +151,12 @@ def _validate(review: Review) -> dict[str, list[str]]:
             top = maxima.get(group, Decimal(30 if group == "I" else 70))
             if value is not None and not (0 <= value <= top):
                 errors.setdefault(name, []).append(f"Điểm nhóm {group} phải từ 0 đến {top:g}.")
+    for name in TASK_FIELDS:
+        value = getattr(review, name)
+        if value is not None and value < 0:
+            errors.setdefault(name, []).append("Không được là số âm.")
+    if errors:
+        return errors
     total, done = review.tasks_total, review.tasks_done
     if total is not None:
         for name in TASK_FIELDS[1:]:
@@ -464,8 +470,29 @@ def open_meeting(
         ) | plan.subjects.filter(reviewed=True, kind=SubjectKind.LEADER, collective=collective)
         roll = collective.positions.filter(end__isnull=True).values("member").distinct().count()
     total = total if total is not None else roll
-    if len(attendees) > total:
-        raise ValidationError("Số người có mặt vượt quá số được triệu tập.")
+    problems = []
+    if not plan.is_published:
+        problems.append("Kế hoạch chưa ban hành.")
+    if len(attendees) + excused > total:
+        problems.append("Số người có mặt và vắng có lý do vượt quá số được triệu tập.")
+    if organization is not None:
+        allowed = set(
+            plan.subjects.filter(cell=organization, member__isnull=False).values_list("member_id", flat=True)
+        )
+    else:
+        allowed = set(collective.positions.values_list("member_id", flat=True))
+    outsiders = [m.full_name for m in attendees if m.pk not in allowed]
+    if outsiders:
+        problems.append("Không thuộc danh sách triệu tập: " + ", ".join(outsiders) + ".")
+    open_meetings = Meeting.objects.filter(
+        plan=plan, organization=organization, collective=collective, status=MeetingStatus.OPEN
+    )
+    if open_meetings.exists():
+        problems.append(
+            "Đã có một hội nghị đang họp cho tổ chức này; cần kết thúc trước khi mở hội nghị mới."
+        )
+    if problems:
+        raise ValidationError(problems)
     meeting = Meeting.objects.create(
         plan=plan,
         organization=organization,
@@ -479,7 +506,14 @@ def open_meeting(
         excused=excused,
     )
     meeting.attendees.set(attendees)
-    heads = set(Position.objects.filter(is_head=True, end__isnull=True).values_list("member_id", flat=True))
+    # "Head first" means the head of this cell or collective, not of some other body.
+    own_heads = Position.objects.filter(is_head=True, end__isnull=True)
+    own_heads = (
+        own_heads.filter(organization=organization)
+        if organization is not None
+        else own_heads.filter(collective=collective)
+    )
+    heads = set(own_heads.values_list("member_id", flat=True))
 
     def order(s: PlanSubject) -> tuple[int, str]:
         if s.member_id is None:
@@ -500,7 +534,9 @@ def open_meeting(
 def add_criticism(item: MeetingItem, actor: Any, who: str, what: str) -> None:
     if not what.strip():
         raise ValidationError("Cần nhập nội dung góp ý.")
-    item = MeetingItem.objects.select_for_update().get(pk=item.pk)
+    item = MeetingItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    if item.meeting.status != MeetingStatus.OPEN:
+        raise ValidationError("Hội nghị đã kết thúc.")
     item.criticism = [*item.criticism, {"who": who.strip(), "what": what.strip()}]
     item.save(update_fields=["criticism"])
     record(actor, "meeting.criticism", item.meeting, f"Góp ý đối với {item.subject.name}")
@@ -524,6 +560,8 @@ def level_from_votes(counts: dict[str, int], voters: int) -> str:
 
 
 def _check_counts(counts: dict[str, int], invalid: int, present: int) -> dict[str, int]:
+    if not isinstance(invalid, int) or invalid < 0:
+        raise ValidationError("Số phiếu không hợp lệ phải là số nguyên không âm.")
     clean = {}
     for level in Level.values:
         value = counts.get(level, 0)
@@ -545,6 +583,8 @@ def enter_paper_tally(item: MeetingItem, actor: Any, counts: dict[str, int], inv
     both entries for comparison) when they differ.
     """
     item = MeetingItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    if item.meeting.status != MeetingStatus.OPEN:
+        raise ValidationError("Hội nghị đã kết thúc.")
     if item.vote_mode == VoteMode.ONLINE:
         raise ValidationError("Đối tượng này đang biểu quyết bằng phiếu kín trực tuyến.")
     if item.proposed_level:
