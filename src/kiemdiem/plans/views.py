@@ -98,6 +98,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "my_acks": my_acks,
         "history": history(plan)[:20] if can_manage else [],
         "unconfirmed": fw.unconfirmed_parameters,
+        "can_appraise": scope.can_appraise(plan),
+        "can_watch": scope.can_watch_progress(plan),
+        "my_cells": scope.secretary_cells(),
     }
     return render(request, "plans/plan_detail.html", context)
 
