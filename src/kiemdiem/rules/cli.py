@@ -89,7 +89,7 @@ def _classify(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     except json.JSONDecodeError as exc:
         return _errors(
             stdout,
-            [{"path": "$", "message": f"JSON không hợp lệ (dòng {exc.lineno}, cột {exc.colno}): {exc.msg}."}],
+            [{"path": "$", "message": f"JSON không hợp lệ ở dòng {exc.lineno}, cột {exc.colno}."}],
         )
     try:
         response = classify_request(request)
