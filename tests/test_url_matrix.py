@@ -36,6 +36,7 @@ from kiemdiem.accounts.models import User
 from kiemdiem.api.models import ApiToken
 
 from .factories import Ward
+from .matrix_fixtures import restore_remediation, web_cycle
 
 ANONYMOUS = "anonymous"
 ROLES = ("office", "standing", "secretary", "member", "residence", "higher", "other_office")
@@ -224,10 +225,13 @@ LIVE_PLANS_SEEN = {
     p: frozenset({"plan_ward"} if "ward_published" in PLANS_SEEN[p] else ()) for p in PRINCIPALS
 }
 DRAFT_PLANS_SEEN = {p: PLANS_SEEN[p] & {"ward_draft"} for p in PRINCIPALS}
-# Individuals (subjects and their reviews) as MEMBERS_SEEN: the residence secretary sees Cường.
+# Individuals (subjects and their reviews) as MEMBERS_SEEN, except the residence secretary: he/she
+# answers the residence request about Cường but does not read Cường's review.
 CYCLE_MEMBERS_SEEN = {
     p: frozenset(
-        f"{prefix}_{m}" for m in MEMBERS_SEEN[p] & {"an", "cuong", "xa"} for prefix in ("subject", "review")
+        f"{prefix}_{m}"
+        for m in (MEMBERS_SEEN[p] if p != "residence" else frozenset()) & {"an", "cuong", "xa"}
+        for prefix in ("subject", "review")
     )
     for p in PRINCIPALS
 }
@@ -279,6 +283,95 @@ OBJECT_KINDS: dict[str, tuple[Callable[[Ward], dict[str, tuple[int, str]]], dict
     "decision_entry": (_cycle_objects("entry_ward", "entry_other"), DECISIONS_SEEN),
 }
 
+# --- the annual cycle's web pages (reviews, feedback, meetings, ballots, decisions, remediation) ----
+# Objects built by tests/matrix_fixtures.py: one published plan per ward with reviews of An, Bình,
+# Cường (Xa in the other ward), evidence, feedback requests, a meeting per ward with a secret ballot
+# open on An (Xa), a decision with one entry and remediation items.
+def _web(*keys: str) -> Callable[[Ward], dict[str, tuple[int, str]]]:
+    def objects(w: Ward) -> dict[str, tuple[int, str]]:
+        found = web_cycle(w)
+        return {key: (found[key].pk, str(found[key])) for key in keys}  # type: ignore[attr-defined]
+
+    return objects
+
+
+def _cycle_cells(w: Ward) -> dict[str, tuple[int, str]]:
+    web_cycle(w)
+    return {key: value for key, value in _orgs(w).items() if key in ("cell_a", "cell_b", "other_cell")}
+
+
+def _individuals(prefix: str) -> dict[str, frozenset[str]]:
+    """Who reads an individual's review, evidence and remediation plan: MEMBERS_SEEN (Bình, An, Cường,
+    Xa), except the residence secretary, who answers the residence request about Cường and reads
+    nothing else of his (accounts/scope.py: plan_subjects)."""
+    people = {"an", "binh", "cuong", "xa"}
+    return {
+        p: frozenset(f"{prefix}_{m}" for m in MEMBERS_SEEN[p] & people if p != "residence") for p in PRINCIPALS
+    }
+
+
+# Published plans: the ward's reaches its cells (secretary, member, residence secretary) and the higher
+# level; the other ward's its office and the higher level.
+WEB_PLANS_SEEN = _seen(
+    office={"plan_ward"},
+    standing={"plan_ward"},
+    secretary={"plan_ward"},
+    member={"plan_ward"},
+    residence={"plan_ward"},
+    higher={"plan_ward", "plan_other"},
+    other_office={"plan_other"},
+)
+# Feedback requests each role may answer: the office all of its ward's, the cell A secretary those on
+# cell A's members except the residence ones, the residence secretary only the residence request on
+# Cường (active in cell B, living in cell A's area); the standing committee and higher level none.
+WEB_REQUESTS_SEEN = _seen(
+    office={"request_an", "request_cuong", "request_cuong_residence"},
+    secretary={"request_an"},
+    residence={"request_cuong_residence"},
+    other_office={"request_xa"},
+)
+# Meetings and their items: those who run them (cell A's secretary and the ward's office; the other
+# ward's office). Not the standing committee, not the higher level.
+WEB_MEETINGS_SEEN = _seen(
+    office={"meeting_ward", "item_an", "item_binh"},
+    secretary={"meeting_ward", "item_an", "item_binh"},
+    other_office={"meeting_other", "item_xa", "item_other_cell"},
+)
+# Ballot boxes: the voter roll (An and Bình were present at cell A's meeting; Xa has no account) and
+# the meeting's runners.
+BALLOTS_SEEN = _seen(office={"box_an"}, secretary={"box_an"}, member={"box_an"}, other_office={"box_xa"})
+# Decisions and their entries: the office and the standing committee of the plan's committee.
+WEB_DECISIONS_SEEN = _seen(
+    office={"decision_ward", "entry_ward"},
+    standing={"decision_ward", "entry_ward"},
+    other_office={"decision_other", "entry_other"},
+)
+
+OBJECT_KINDS |= {
+    "cycle_plan": (_web("plan_ward", "plan_other"), WEB_PLANS_SEEN),
+    "cycle_cell": (_cycle_cells, ORGS_SEEN),
+    "cycle_subject": (_web("subject_an", "subject_binh", "subject_cuong", "subject_xa"), _individuals("subject")),
+    "leader_subject": (_web("subject_binh"), _individuals("subject")),
+    "cycle_review": (_web("review_an", "review_binh", "review_cuong", "review_xa"), _individuals("review")),
+    "evidence": (_web("evidence_an", "evidence_cuong", "evidence_xa"), _individuals("evidence")),
+    "remediation_item": (
+        _web("remediation_an", "remediation_cuong", "remediation_xa"),
+        _individuals("remediation"),
+    ),
+    "cycle_request": (
+        _web("request_an", "request_cuong", "request_cuong_residence", "request_xa"),
+        WEB_REQUESTS_SEEN,
+    ),
+    "cycle_meeting": (_web("meeting_ward", "meeting_other"), WEB_MEETINGS_SEEN),
+    "cycle_item": (_web("item_an", "item_binh", "item_xa", "item_other_cell"), WEB_MEETINGS_SEEN),
+    "balloted_item": (_web("item_an", "item_xa"), WEB_MEETINGS_SEEN),  # a ballot is open on them
+    "unballoted_item": (_web("item_binh", "item_other_cell"), WEB_MEETINGS_SEEN),
+    "cycle_ballot": (_web("box_an", "box_xa"), BALLOTS_SEEN),
+    "cycle_decision": (_web("decision_ward", "decision_other"), WEB_DECISIONS_SEEN),
+    "cycle_entry": (_web("entry_ward", "entry_other"), WEB_DECISIONS_SEEN),
+}
+
+
 # --- outcomes ---------------------------------------------------------------------------------
 OK = "200"
 CREATED = "201"
@@ -286,6 +379,8 @@ NO_CONTENT = "204"
 DENIED = "403 or 404"
 REFUSED = "403, 404 or 422"  # a write naming a target outside the scope: refused, however phrased
 NOT_FOUND = "404"
+BAD_REQUEST = "400"  # a form posted empty: shown again with its errors
+CONFLICT = "409"
 NOT_ALLOWED = "405"
 UNAUTHORIZED = "401"
 TO_LOGIN_NEXT = "redirect to the login page (?next=)"
@@ -359,6 +454,10 @@ class Page:
     writers: frozenset[str] = frozenset()  # roles whose requests may change the database here
     self_service: bool = False  # writes only the caller's own account (password, API tokens)
     why: str = ""
+    # Web pages taking their object in the query string: ``query(ward, url_kwargs)`` -> "?…".
+    query: Callable[[Ward, Mapping[str, object]], str] | None = None
+    # Called before each request (e.g. to put back what an allowed deletion took away).
+    before: Callable[[Ward], None] | None = None
 
 
 def read_only(get: Rule | Scoped, **kw: object) -> Page:
@@ -559,7 +658,7 @@ PAGES: dict[str, Page] = {
     "api/plans/<plan_id>/meetings": Page(
         methods={
             "GET": Scoped(api=True),
-            "POST": Scoped(api=True, writers=frozenset({"office", "secretary"}), ok=CREATED),
+            "POST": Scoped(api=True, writers=frozenset({"office", "secretary"}), ok=REFUSED),
         },
         params={"plan_id": "live_plan"},
         json={
@@ -570,7 +669,7 @@ PAGES: dict[str, Page] = {
             }
         },
         writers=frozenset({"office", "secretary"}),
-        why="GET lists only the meetings the caller runs",
+        why="GET lists only the meetings the caller runs; POST: cell A's meeting is open already (422)",
     ),
     "api/plans/<plan_id>/appraisal": Page(
         methods={
@@ -723,6 +822,175 @@ PAGES: dict[str, Page] = {
 }
 
 
+# --- the annual cycle's web pages -----------------------------------------------------------------
+# Who may do what (accounts/scope.py and the engineers' summaries): a review is read by whoever sees
+# its subject (not the residence secretary) and written by the subject, the cell's secretary and the
+# office; meetings are run by the cell's secretary or the office; the office and the standing
+# committee appraise, the standing committee decides and publishes; the higher level watches progress.
+# Forms are posted empty: those allowed get the form back with its errors (or a refusal, redirected
+# with a message), and nothing changes; one-shot actions meet a state the service refuses (reviews
+# locked, a ballot already open, a meeting with an open ballot).
+REVIEW_EDITORS = frozenset({"office", "secretary", "member", "other_office"})  # self, cell secretary, office
+MEETING_RUNNERS = frozenset({"office", "secretary", "other_office"})
+APPRAISERS = frozenset({"office", "standing", "other_office"})
+DECIDERS = frozenset({"standing"})
+REMEDIATION_EDITORS = frozenset({"office", "secretary", "other_office"})  # office, subject's cell secretary
+
+
+def post_only(post: Scoped, **kw: object) -> Page:
+    """A POST-only view: GET is refused with 405 after the login check."""
+    return Page(methods={"GET": web(ALL_ROLES, ok=NOT_ALLOWED), "POST": post}, **kw)  # type: ignore[arg-type]
+
+
+def _meeting_cell(w: Ward, kwargs: Mapping[str, object]) -> str:
+    """The cell whose meeting to open: the plan's own cell (A for the ward, the other ward's cell)."""
+    cell = w.cell_a if kwargs["pk"] == web_cycle(w)["plan_ward"].pk else w.other_cell  # type: ignore[attr-defined]
+    return f"?chi_bo={cell.pk}"
+
+
+PAGES |= {
+    # Việc của tôi, bản kiểm điểm, minh chứng
+    "viec-cua-toi/": get_post(web(ALL_ROLES), why="each user's own tasks"),
+    "kiem-diem/<int:subject_id>/": Page(
+        methods={"GET": Scoped(), "POST": Scoped(writers=REVIEW_EDITORS)},
+        params={"subject_id": "cycle_subject"},
+        why="readers: whoever sees the subject; an empty POST by an editor shows the form's errors",
+    ),
+    "kiem-diem/<int:subject_id>/tap-the/": Page(
+        methods={"GET": Scoped(), "POST": Scoped(writers=REVIEW_EDITORS)},
+        params={"subject_id": "leader_subject"},
+        why="Bình's review at the cell committee (a leader)",
+    ),
+    "kiem-diem/ban/<int:pk>/luu-nhap/": post_only(
+        Scoped(writers=REVIEW_EDITORS, ok=BAD_REQUEST),
+        params={"pk": "cycle_review"},
+        why="autosave: an empty form is refused (400) for editors, 403/404 for the others",
+    ),
+    "kiem-diem/ban/<int:pk>/mo-lai/": post_only(
+        Scoped(writers=REGISTRY_MANAGERS, ok=REDIRECT),
+        params={"pk": "cycle_review"},
+        why="the office reopens; without a reason nothing happens",
+    ),
+    "kiem-diem/ban/<int:pk>/minh-chung/": post_only(
+        Scoped(writers=REVIEW_EDITORS, ok=REDIRECT),
+        params={"pk": "cycle_review"},
+        why="the reviews are submitted (locked): the upload is refused with a message",
+    ),
+    "minh-chung/<int:pk>/": get_post(Scoped(), params={"pk": "evidence"}, why="a download"),
+    "minh-chung/<int:pk>/xoa/": post_only(
+        Scoped(writers=REVIEW_EDITORS, ok=REDIRECT),
+        params={"pk": "evidence"},
+        why="the review is locked: the deletion is refused with a message",
+    ),
+    # Kế hoạch: kiểm điểm, chi bộ, ý kiến nhận xét
+    "ke-hoach/<int:pk>/kiem-diem/": get_post(Scoped(writers=APPRAISERS), params={"pk": "cycle_plan"}),
+    "ke-hoach/<int:pk>/chi-bo/<int:cell_id>/": get_post(
+        Scoped(writers=MEETING_RUNNERS),
+        params={"pk": "cycle_plan", "cell_id": "cycle_cell"},
+        why="the cell's secretary or the office",
+    ),
+    "ke-hoach/<int:pk>/xin-y-kien/": get_post(
+        Scoped(writers=REGISTRY_MANAGERS), params={"pk": "cycle_plan"}, why="an empty form: errors"
+    ),
+    "ke-hoach/<int:pk>/tong-hop-y-kien/": get_post(
+        Scoped(writers=MEETING_RUNNERS),
+        params={"pk": "cycle_plan"},
+        why="the office for every cell, a cell secretary for his/her own cell",
+    ),
+    "y-kien/": get_post(web(ALL_ROLES), why="lists only the requests the user may answer"),
+    "y-kien/<int:pk>/": get_post(
+        Scoped(), params={"pk": "cycle_request"}, why="only requests the user may answer; empty: errors"
+    ),
+    # Hội nghị kiểm điểm
+    "ke-hoach/<int:pk>/hoi-nghi/mo/": get_post(
+        Scoped(writers=MEETING_RUNNERS),
+        params={"pk": "cycle_plan"},
+        query=_meeting_cell,
+        why="?chi_bo=: the cell's secretary or the office; an empty form: errors",
+    ),
+    "hoi-nghi/<int:pk>/": get_post(Scoped(), params={"pk": "cycle_meeting"}),
+    "hoi-nghi/<int:pk>/trinh-chieu/": get_post(Scoped(), params={"pk": "cycle_meeting"}),
+    "hoi-nghi/<int:pk>/ket-thuc/": post_only(
+        Scoped(ok=REDIRECT), params={"pk": "cycle_meeting"}, why="a ballot is still open: refused"
+    ),
+    "hoi-nghi/muc/<int:pk>/gop-y/": post_only(
+        Scoped(ok=REDIRECT), params={"pk": "cycle_item"}, why="an empty criticism is refused"
+    ),
+    "hoi-nghi/muc/<int:pk>/tiep-thu/": post_only(
+        Scoped(ok=REDIRECT), params={"pk": "cycle_item"}, writers=MEETING_RUNNERS, why="records the response"
+    ),
+    "hoi-nghi/muc/<int:pk>/kiem-phieu/": post_only(
+        Scoped(ok=REDIRECT), params={"pk": "balloted_item"}, why="voting online: a paper tally is refused"
+    ),
+    "hoi-nghi/muc/<int:pk>/mo-phieu/": post_only(
+        Scoped(ok=REDIRECT), params={"pk": "balloted_item"}, why="a ballot is open already: refused"
+    ),
+    "hoi-nghi/muc/<int:pk>/dong-phieu/": post_only(
+        Scoped(ok=REDIRECT), params={"pk": "unballoted_item"}, why="no ballot to close: refused"
+    ),
+    "hoi-nghi/muc/<int:pk>/so-phieu/": get_post(
+        Scoped(), params={"pk": "cycle_item"}, why="counts only (JSON), for the meeting's runners"
+    ),
+    # Phiếu bầu
+    "phieu/<int:pk>/": get_post(
+        Scoped(writers=frozenset({"secretary", "member"})),
+        params={"pk": "cycle_ballot"},
+        why="voters on the roll only (the office runs the meeting but has no vote); an empty ballot: errors",
+    ),
+    "phieu/<int:pk>/kiem-tra/": get_post(
+        Scoped(), params={"pk": "cycle_ballot"}, why="receipt check: the roll and the meeting's runners"
+    ),
+    # Thẩm định, quyết định, kết quả, tiến độ, khắc phục
+    "ke-hoach/<int:pk>/tham-dinh/": get_post(Scoped(writers=APPRAISERS), params={"pk": "cycle_plan"}),
+    "ke-hoach/<int:pk>/quyet-dinh/": Page(
+        methods={"GET": Scoped(writers=APPRAISERS), "POST": Scoped(writers=DECIDERS, ok=BAD_REQUEST)},
+        params={"pk": "cycle_plan"},
+        why="POST creates a decision (standing committee); an empty form: 400",
+    ),
+    "ke-hoach/<int:pk>/ket-qua/": get_post(Scoped(writers=APPRAISERS), params={"pk": "cycle_plan"}),
+    "ke-hoach/<int:pk>/cong-bo/": post_only(
+        Scoped(writers=DECIDERS, ok=REDIRECT), params={"pk": "cycle_plan"}, writers=DECIDERS
+    ),
+    "ke-hoach/<int:pk>/tien-do/": get_post(
+        Scoped(writers=APPRAISERS | {"higher"}), params={"pk": "cycle_plan"}, why="read-only for the higher level"
+    ),
+    "ke-hoach/<int:pk>/khac-phuc/": get_post(
+        Scoped(writers=ALL_ROLES - {"residence"}),
+        params={"pk": "cycle_plan"},
+        why="the committee and the higher level: the whole plan; a secretary his/her cell; a member self",
+    ),
+    "quyet-dinh/<int:pk>/": Page(
+        methods={"GET": Scoped(), "POST": Scoped(writers=DECIDERS)},
+        params={"pk": "cycle_decision"},
+        why="POST (decide, bulk accept) by the standing committee; an empty POST decides nothing",
+    ),
+    "ket-qua/<int:pk>/xep-loai-lai/": Page(
+        methods={"GET": Scoped(writers=DECIDERS), "POST": Scoped(writers=DECIDERS, ok=BAD_REQUEST)},
+        params={"pk": "cycle_entry"},
+    ),
+    "ket-qua/cua-toi/": get_post(web(ALL_ROLES), why="the member's own published results"),
+    "khac-phuc/doi-tuong/<int:pk>/": Page(
+        methods={"GET": Scoped(), "POST": Scoped(writers=REMEDIATION_EDITORS, ok=BAD_REQUEST)},
+        params={"pk": "cycle_subject"},
+        why="POST adds an item: the office and the secretary of the subject's cell; empty: 400",
+    ),
+    "khac-phuc/<int:pk>/sua/": Page(
+        methods={
+            "GET": Scoped(writers=REMEDIATION_EDITORS),
+            "POST": Scoped(writers=REMEDIATION_EDITORS, ok=BAD_REQUEST),
+        },
+        params={"pk": "remediation_item"},
+    ),
+    "khac-phuc/<int:pk>/xoa/": post_only(
+        Scoped(writers=REMEDIATION_EDITORS, ok=REDIRECT),
+        params={"pk": "remediation_item"},
+        writers=REMEDIATION_EDITORS,
+        before=restore_remediation,
+        why="each deletion is undone before the next request",
+    ),
+}
+
+
 # --- the project's URL patterns -----------------------------------------------------------------
 def _walk(patterns: list, prefix: str = "") -> Iterator[str]:
     for p in patterns:
@@ -790,6 +1058,8 @@ def _matches(response: HttpResponse, expected: str) -> bool:
         DENIED: {403, 404},
         REFUSED: {403, 404, 422},
         NOT_FOUND: {404},
+        BAD_REQUEST: {400},
+        CONFLICT: {409},
         NOT_ALLOWED: {405},
         UNAUTHORIZED: {401},
     }
@@ -886,6 +1156,12 @@ def _request(client: Client, method: str, url: str, body: dict[str, object] | No
 ROUTES = project_routes()
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Evidence files of the fixture go to a temporary folder, never to the data folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def test_every_url_pattern_is_in_the_matrix():
     missing = [r for r in ROUTES if r not in PAGES]
     assert not missing, (
@@ -929,11 +1205,13 @@ def test_each_role_reaches_only_what_its_scope_allows(route, ward):
     clients = {p: _client_for(p, ward) for p in PRINCIPALS}
     failures: list[str] = []
     for label, kwargs, visible in _cases(route, page, ward):
-        url = _fill(route, kwargs)
+        url = _fill(route, kwargs) + (page.query(ward, kwargs) if page.query else "")
         for principal in PRINCIPALS:
             for method, rule in page.methods.items():
                 expected = _expected(rule, principal, visible[principal])
                 body = page.json[method](ward) if method in page.json else None
+                if page.before is not None:
+                    page.before(ward)
                 before = _snapshot() if method != "GET" else None
                 response = _request(clients[principal], method, url, body)
                 where = f"{method} {url}{label} as {principal}"

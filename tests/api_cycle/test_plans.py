@@ -204,7 +204,7 @@ INDIVIDUALS_SEEN = {
     "standing": {"an", "binh", "cuong", "dung"},
     "secretary": {"an", "binh"},
     "member": {"an"},
-    "residence": {"cuong"},
+    "residence": set(),  # answers the residence request about Cường, but does not read his review
     "higher": {"an", "binh", "cuong", "dung"},
 }
 

@@ -185,3 +185,11 @@ def test_the_office_reopens_with_a_reason(ward, live, as_token):
         f"/api/reviews/{review.pk}", {"version": response.json()["version"], "strengths": "Đã bổ sung"}
     )
     assert again.status_code == 200
+
+
+def test_the_residence_secretary_does_not_read_the_residents_review(ward, live, as_token):
+    review = write_review(subject_of(live, ward.members["cuong"]), ward.users["office"], submit=False)
+    client = as_token("residence")
+    assert client.get(f"/api/reviews/{review.pk}").status_code == 404
+    assert client.get(f"/api/subjects/{review.subject_id}/review").status_code == 404
+    assert as_token("office").get(f"/api/reviews/{review.pk}").status_code == 200

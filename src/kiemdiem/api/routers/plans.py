@@ -277,9 +277,7 @@ def progress(
     scope = scope_of(request)
     plan = plan_for(request, plan_id)
     visible = scope.plan_subjects().filter(plan=plan)
-    whole = scope.can_appraise(plan) or (
-        plan.subjects.exists() and not plan.subjects.exclude(pk__in=visible.values("pk")).exists()
-    )
+    whole = scope.can_watch_progress(plan)
     cells = None if whole else {c.pk for c in scope.secretary_cells() if scope.can_run_meeting(plan, c)}
     if cells is not None and not cells:
         out.forbidden(NO_PROGRESS)
