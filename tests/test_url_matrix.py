@@ -283,6 +283,7 @@ OBJECT_KINDS: dict[str, tuple[Callable[[Ward], dict[str, tuple[int, str]]], dict
     "decision_entry": (_cycle_objects("entry_ward", "entry_other"), DECISIONS_SEEN),
 }
 
+
 # --- the annual cycle's web pages (reviews, feedback, meetings, ballots, decisions, remediation) ----
 # Objects built by tests/matrix_fixtures.py: one published plan per ward with reviews of An, Bình,
 # Cường (Xa in the other ward), evidence, feedback requests, a meeting per ward with a secret ballot
@@ -306,7 +307,8 @@ def _individuals(prefix: str) -> dict[str, frozenset[str]]:
     nothing else of his (accounts/scope.py: plan_subjects)."""
     people = {"an", "binh", "cuong", "xa"}
     return {
-        p: frozenset(f"{prefix}_{m}" for m in MEMBERS_SEEN[p] & people if p != "residence") for p in PRINCIPALS
+        p: frozenset(f"{prefix}_{m}" for m in MEMBERS_SEEN[p] & people if p != "residence")
+        for p in PRINCIPALS
     }
 
 
@@ -350,7 +352,10 @@ WEB_DECISIONS_SEEN = _seen(
 OBJECT_KINDS |= {
     "cycle_plan": (_web("plan_ward", "plan_other"), WEB_PLANS_SEEN),
     "cycle_cell": (_cycle_cells, ORGS_SEEN),
-    "cycle_subject": (_web("subject_an", "subject_binh", "subject_cuong", "subject_xa"), _individuals("subject")),
+    "cycle_subject": (
+        _web("subject_an", "subject_binh", "subject_cuong", "subject_xa"),
+        _individuals("subject"),
+    ),
     "leader_subject": (_web("subject_binh"), _individuals("subject")),
     "cycle_review": (_web("review_an", "review_binh", "review_cuong", "review_xa"), _individuals("review")),
     "evidence": (_web("evidence_an", "evidence_cuong", "evidence_xa"), _individuals("evidence")),
@@ -827,8 +832,8 @@ PAGES: dict[str, Page] = {
 # its subject (not the residence secretary) and written by the subject, the cell's secretary and the
 # office; meetings are run by the cell's secretary or the office; the office and the standing
 # committee appraise, the standing committee decides and publishes; the higher level watches progress.
-# Forms are posted empty: those allowed get the form back with its errors (or a refusal, redirected
-# with a message), and nothing changes; one-shot actions meet a state the service refuses (reviews
+# Forms are posted empty (the views see no data: the form is shown again, or a refusal is redirected
+# with a message), so nothing changes; one-shot actions meet a state the service refuses (reviews
 # locked, a ballot already open, a meeting with an open ballot).
 REVIEW_EDITORS = frozenset({"office", "secretary", "member", "other_office"})  # self, cell secretary, office
 MEETING_RUNNERS = frozenset({"office", "secretary", "other_office"})
@@ -854,7 +859,7 @@ PAGES |= {
     "kiem-diem/<int:subject_id>/": Page(
         methods={"GET": Scoped(), "POST": Scoped(writers=REVIEW_EDITORS)},
         params={"subject_id": "cycle_subject"},
-        why="readers: whoever sees the subject; an empty POST by an editor shows the form's errors",
+        why="readers: whoever sees the subject; an empty POST by an editor shows the form again",
     ),
     "kiem-diem/<int:subject_id>/tap-the/": Page(
         methods={"GET": Scoped(), "POST": Scoped(writers=REVIEW_EDITORS)},
@@ -890,7 +895,7 @@ PAGES |= {
         why="the cell's secretary or the office",
     ),
     "ke-hoach/<int:pk>/xin-y-kien/": get_post(
-        Scoped(writers=REGISTRY_MANAGERS), params={"pk": "cycle_plan"}, why="an empty form: errors"
+        Scoped(writers=REGISTRY_MANAGERS), params={"pk": "cycle_plan"}, why="the office sends the requests"
     ),
     "ke-hoach/<int:pk>/tong-hop-y-kien/": get_post(
         Scoped(writers=MEETING_RUNNERS),
@@ -899,14 +904,14 @@ PAGES |= {
     ),
     "y-kien/": get_post(web(ALL_ROLES), why="lists only the requests the user may answer"),
     "y-kien/<int:pk>/": get_post(
-        Scoped(), params={"pk": "cycle_request"}, why="only requests the user may answer; empty: errors"
+        Scoped(), params={"pk": "cycle_request"}, why="only the requests the user may answer"
     ),
     # Hội nghị kiểm điểm
     "ke-hoach/<int:pk>/hoi-nghi/mo/": get_post(
         Scoped(writers=MEETING_RUNNERS),
         params={"pk": "cycle_plan"},
         query=_meeting_cell,
-        why="?chi_bo=: the cell's secretary or the office; an empty form: errors",
+        why="?chi_bo=: the cell's secretary or the office",
     ),
     "hoi-nghi/<int:pk>/": get_post(Scoped(), params={"pk": "cycle_meeting"}),
     "hoi-nghi/<int:pk>/trinh-chieu/": get_post(Scoped(), params={"pk": "cycle_meeting"}),
@@ -935,7 +940,7 @@ PAGES |= {
     "phieu/<int:pk>/": get_post(
         Scoped(writers=frozenset({"secretary", "member"})),
         params={"pk": "cycle_ballot"},
-        why="voters on the roll only (the office runs the meeting but has no vote); an empty ballot: errors",
+        why="voters on the roll only (the office runs the meeting but has no vote)",
     ),
     "phieu/<int:pk>/kiem-tra/": get_post(
         Scoped(), params={"pk": "cycle_ballot"}, why="receipt check: the roll and the meeting's runners"
@@ -943,16 +948,18 @@ PAGES |= {
     # Thẩm định, quyết định, kết quả, tiến độ, khắc phục
     "ke-hoach/<int:pk>/tham-dinh/": get_post(Scoped(writers=APPRAISERS), params={"pk": "cycle_plan"}),
     "ke-hoach/<int:pk>/quyet-dinh/": Page(
-        methods={"GET": Scoped(writers=APPRAISERS), "POST": Scoped(writers=DECIDERS, ok=BAD_REQUEST)},
+        methods={"GET": Scoped(writers=APPRAISERS), "POST": Scoped(writers=DECIDERS)},
         params={"pk": "cycle_plan"},
-        why="POST creates a decision (standing committee); an empty form: 400",
+        why="POST creates a decision (standing committee)",
     ),
     "ke-hoach/<int:pk>/ket-qua/": get_post(Scoped(writers=APPRAISERS), params={"pk": "cycle_plan"}),
     "ke-hoach/<int:pk>/cong-bo/": post_only(
         Scoped(writers=DECIDERS, ok=REDIRECT), params={"pk": "cycle_plan"}, writers=DECIDERS
     ),
     "ke-hoach/<int:pk>/tien-do/": get_post(
-        Scoped(writers=APPRAISERS | {"higher"}), params={"pk": "cycle_plan"}, why="read-only for the higher level"
+        Scoped(writers=APPRAISERS | {"higher"}),
+        params={"pk": "cycle_plan"},
+        why="read-only for the higher level",
     ),
     "ke-hoach/<int:pk>/khac-phuc/": get_post(
         Scoped(writers=ALL_ROLES - {"residence"}),
@@ -965,19 +972,19 @@ PAGES |= {
         why="POST (decide, bulk accept) by the standing committee; an empty POST decides nothing",
     ),
     "ket-qua/<int:pk>/xep-loai-lai/": Page(
-        methods={"GET": Scoped(writers=DECIDERS), "POST": Scoped(writers=DECIDERS, ok=BAD_REQUEST)},
+        methods={"GET": Scoped(writers=DECIDERS), "POST": Scoped(writers=DECIDERS)},
         params={"pk": "cycle_entry"},
     ),
     "ket-qua/cua-toi/": get_post(web(ALL_ROLES), why="the member's own published results"),
     "khac-phuc/doi-tuong/<int:pk>/": Page(
-        methods={"GET": Scoped(), "POST": Scoped(writers=REMEDIATION_EDITORS, ok=BAD_REQUEST)},
+        methods={"GET": Scoped(), "POST": Scoped(writers=REMEDIATION_EDITORS)},
         params={"pk": "cycle_subject"},
-        why="POST adds an item: the office and the secretary of the subject's cell; empty: 400",
+        why="POST adds an item: the office and the secretary of the subject's cell",
     ),
     "khac-phuc/<int:pk>/sua/": Page(
         methods={
             "GET": Scoped(writers=REMEDIATION_EDITORS),
-            "POST": Scoped(writers=REMEDIATION_EDITORS, ok=BAD_REQUEST),
+            "POST": Scoped(writers=REMEDIATION_EDITORS),
         },
         params={"pk": "remediation_item"},
     ),
