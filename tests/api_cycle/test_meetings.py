@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from kiemdiem.reviews.models import Ballot, BallotBox, Meeting, MeetingItem, PaperTally, VoterRollEntry
+from kiemdiem.reviews.services import cast_ballot
 
 from ..factories import make_user
 from .conftest import cycle_state, detail
@@ -184,15 +185,14 @@ def test_results_only_after_closing_and_only_above_the_minimum(ward, meeting, bo
     as_token("member").post(f"/api/ballots/{box.pk}/vote", {"level": "HTXSNV"})
     as_token("secretary").post(f"/api/ballots/{box.pk}/vote", {"level": "HTTNV"})
     item = box.item
-    closed = as_token("secretary").post(f"/api/meeting-items/{item.pk}/ballot/close")
-    assert closed.status_code == 200, closed.content
-    assert closed.json()["open"] is False and closed.json()["totals"] is None  # 2 ballots < 3
+    refused = as_token("secretary").post(f"/api/meeting-items/{item.pk}/ballot/close")
+    assert refused.status_code == 422 and "ít nhất 3 phiếu" in detail(refused)  # 2 ballots < 3
     detail_ = as_token("office").get(f"/api/meetings/{meeting.pk}").json()
     row = next(i for i in detail_["items"] if i["id"] == item.pk)
-    assert row["vote"]["results_hidden"] and row["vote"]["totals"] is None and row["proposed_level"] == ""
+    assert row["vote"]["totals"] is None and row["proposed_level"] == ""
     for key, text in _texts(as_token, box, meeting).items():
         assert "HTXSNV" not in text, key
-    assert as_token("member").post(f"/api/ballots/{box.pk}/vote", {"level": "HTNV"}).status_code == 422
+    assert as_token("member").post(f"/api/ballots/{box.pk}/vote", {"level": "HTNV"}).status_code == 409
 
 
 def test_results_as_totals_once_enough_have_voted(ward, meeting, box, as_token):
@@ -220,6 +220,8 @@ def test_closing_the_meeting_needs_every_box_closed(ward, meeting, box, as_token
     client = as_token("secretary")
     refused = client.post(f"/api/meetings/{meeting.pk}/close", {"minutes": "Diễn biến"})
     assert refused.status_code == 422 and "hòm phiếu" in detail(refused)
+    for entry in VoterRollEntry.objects.filter(box=box)[:3]:
+        cast_ballot(box, entry.member, "HTTNV")
     client.post(f"/api/meeting-items/{box.item_id}/ballot/close")
     assert as_token("member").post(f"/api/meetings/{meeting.pk}/close", {}).status_code == 403
     closed = client.post(f"/api/meetings/{meeting.pk}/close", {"minutes": "Diễn biến"})

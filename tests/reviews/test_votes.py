@@ -114,19 +114,34 @@ def test_roll_is_frozen_at_opening(ward, meeting):
     assert VoterRollEntry.objects.filter(box=box).count() == 5
 
 
-def test_results_hidden_below_the_minimum_count(ward, meeting):
+def test_a_secret_ballot_is_not_counted_below_three_ballots(ward, meeting):
     item = meeting.items.get(subject__member=ward.members["binh"])
     box = open_ballot(item, ward.users["secretary"])
     cast_ballot(box, ward.members["an"], "HTTNV")
-    close_ballot(box, ward.users["secretary"])
+    with pytest.raises(ValidationError, match="ít nhất 3 phiếu"):
+        close_ballot(box, ward.users["secretary"])
     box.refresh_from_db()
-    assert ballot_results(box) is None
+    assert box.is_open and ballot_results(box) is None
+
+
+def test_a_secret_ballot_needs_three_members_present(ward, plan):
+    small = open_meeting(
+        plan,
+        date=D(2020, 11, 25),
+        actor=ward.users["secretary"],
+        organization=ward.cell_a,
+        attendees=[ward.members["an"], ward.members["binh"]],
+    )
+    with pytest.raises(ValidationError, match="phiếu giấy"):
+        open_ballot(small.items.get(subject__member=ward.members["an"]), ward.users["secretary"])
 
 
 def test_meeting_cannot_close_with_an_open_ballot(ward, meeting):
     box = open_ballot(meeting.items.get(subject__member=ward.members["an"]), ward.users["secretary"])
     with pytest.raises(ValidationError, match="chưa đóng"):
         close_meeting(meeting, ward.users["secretary"])
+    for member in list(meeting.attendees.all())[:3]:
+        cast_ballot(box, member, "HTTNV")
     close_ballot(box, ward.users["secretary"])
     close_meeting(meeting, ward.users["secretary"], minutes="Hội nghị kết thúc lúc 11 giờ.")
     assert BallotBox.objects.get(pk=box.pk).closed_at is not None
@@ -143,13 +158,14 @@ def test_concurrent_double_voting_is_impossible_on_postgresql(ward, plan):
         pytest.skip("Kiểm thử tranh chấp đồng thời chỉ chạy trên PostgreSQL (DATABASE_URL=postgres://…).")
     from .conftest import recompute
 
+    extra = [make_member(ward.cell_a, f"Vũ Văn Đồng Thời {i}") for i in range(2)]
     recompute(plan)
     meeting = open_meeting(
         plan,
         date=D(2020, 11, 25),
         actor=ward.users["secretary"],
         organization=ward.cell_a,
-        attendees=[ward.members["an"], ward.members["binh"]],
+        attendees=[ward.members["an"], ward.members["binh"], *extra],
     )
     box = open_ballot(meeting.items.get(subject__member=ward.members["an"]), ward.users["secretary"])
     results: list[str] = []

@@ -134,10 +134,10 @@ def test_secret_ballot_from_the_secretary_side_shows_counts_never_votes(ward, me
     # nor who has voted: no voter's name in the vote part of the item
     vote_part = section.split("Biểu quyết đề xuất")[1]
     assert "Trần Thị Bình" not in vote_part and "Nguyễn Văn An" not in vote_part
-    client.post(f"/hoi-nghi/muc/{item.pk}/dong-phieu/")
+    refused = client.post(f"/hoi-nghi/muc/{item.pk}/dong-phieu/", follow=True).content.decode()
+    assert "cần ít nhất 3 phiếu" in refused  # 2 ballots: counting would expose the voters
     section = _section(client.get(f"/hoi-nghi/{meeting.pk}/").content.decode(), item)
-    assert "ít hơn 3 phiếu" in section  # 2 ballots: totals hidden
-    assert "phiếu</li>" not in section
+    assert "phiếu</li>" not in section and "2/5" in section
 
 
 def test_results_after_closing_are_totals_only(ward, meeting, login):
@@ -160,6 +160,9 @@ def test_closing_the_meeting_needs_closed_boxes_and_then_refuses_changes(ward, m
     client.post(f"/hoi-nghi/muc/{item.pk}/mo-phieu/")
     body = client.post(f"/hoi-nghi/{meeting.pk}/ket-thuc/", {"minutes": "Hội nghị diễn ra"}, follow=True)
     assert "Còn hòm phiếu chưa đóng." in body.content.decode()
+    box = item.__class__.objects.get(pk=item.pk).ballot_box
+    for entry in VoterRollEntry.objects.filter(box=box)[:3]:
+        cast_ballot(box, entry.member, "HTTNV")
     client.post(f"/hoi-nghi/muc/{item.pk}/dong-phieu/")
     client.post(f"/hoi-nghi/{meeting.pk}/ket-thuc/", {"minutes": "Hội nghị diễn ra"})
     meeting.refresh_from_db()

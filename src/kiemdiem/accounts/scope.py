@@ -120,10 +120,18 @@ class Scope:
         # The residence-place secretary is left out here on purpose: he/she answers the residence
         # request about a resident (feedback_requests) but does not read that member's review.
         review_members = Member.objects.filter(self._member_q(residence=False))
-        q = Q(member__isnull=True, plan__in=self.plans()) | Q(
-            member__in=review_members, plan__in=self.plans()
+        # Organizations and collectives: those in the organization scope (the office: all; a cell: its
+        # own), and the collectives the member him/herself belongs to (a leader's second place).
+        from kiemdiem.members.models import Position
+
+        units = Q(organization__in=self.organizations()) | Q(
+            collective__organization__in=self.organizations()
         )
-        return PlanSubject.objects.filter(q)
+        if self.user.member_id:
+            own = Position.objects.filter(member_id=self.user.member_id, collective__isnull=False)
+            units |= Q(collective_id__in=own.values("collective_id"))
+        q = (Q(member__isnull=True) & units) | Q(member__in=review_members)
+        return PlanSubject.objects.filter(q, plan__in=self.plans())
 
     def can_edit_review(self, subject) -> bool:  # type: ignore[no-untyped-def]
         """Write a review: the subject him/herself; the cell secretary (own cell's report, or on behalf of

@@ -634,8 +634,11 @@ def open_ballot(item: MeetingItem, actor: Any) -> BallotBox:
     if hasattr(item, "ballot_box"):
         raise ValidationError("Đã mở bỏ phiếu cho đối tượng này.")
     attendees = list(item.meeting.attendees.all())
-    if not attendees:
-        raise ValidationError("Chưa có danh sách đảng viên có mặt để lập danh sách cử tri.")
+    if len(attendees) < MIN_BALLOTS_FOR_RESULTS:
+        # Below this a secret ballot cannot stay secret: the totals would show who voted what.
+        raise ValidationError(
+            f"Bỏ phiếu kín cần ít nhất {MIN_BALLOTS_FOR_RESULTS} đảng viên có mặt; hãy biểu quyết bằng phiếu giấy."
+        )
     box = BallotBox.objects.create(item=item, opened_by=actor)
     VoterRollEntry.objects.bulk_create([VoterRollEntry(box=box, member=m) for m in attendees])
     item.vote_mode = VoteMode.ONLINE
@@ -666,7 +669,7 @@ def cast_ballot(box: BallotBox, member: Member, level: str) -> str:
     flipped = VoterRollEntry.objects.filter(box=box, member=member, has_voted=False).update(has_voted=True)
     if flipped != 1:
         if VoterRollEntry.objects.filter(box=box, member=member).exists():
-            raise ValidationError("Đồng chí đã bỏ phiếu.")
+            raise ValidationError("Đồng chí đã bỏ phiếu.", code="already_voted")
         raise PermissionDenied("Đồng chí không có trong danh sách cử tri của hòm phiếu này.")
     code = secrets.token_hex(4).upper()
     Ballot.objects.create(box=box, level=level, receipt_hash=_receipt_hash(box, code))
@@ -682,6 +685,11 @@ def close_ballot(box: BallotBox, actor: Any) -> dict[str, int]:
     box = BallotBox.objects.select_for_update().select_related("item").get(pk=box.pk)
     if not box.is_open:
         raise ValidationError("Hòm phiếu đã đóng.")
+    cast = Ballot.objects.filter(box=box).count()
+    if cast < MIN_BALLOTS_FOR_RESULTS:
+        raise ValidationError(
+            f"Mới có {cast} phiếu; cần ít nhất {MIN_BALLOTS_FOR_RESULTS} phiếu để kiểm phiếu mà vẫn giữ bí mật."
+        )
     box.closed_at = timezone.now()
     box.save(update_fields=["closed_at"])
     counts = Counter(Ballot.objects.filter(box=box).values_list("level", flat=True))
