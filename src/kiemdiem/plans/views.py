@@ -6,12 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from kiemdiem.audit.services import diff, history, record
+from kiemdiem.audit.services import history
 from kiemdiem.organizations.models import OrgKind
 
 from . import services
@@ -120,25 +119,30 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlanEditForm(request.POST or None, instance=plan, chairs=chairs, initial={"version": plan.version})
     steps = StepFormSet(request.POST or None, queryset=plan.steps.all(), prefix="steps")
     if request.method == "POST" and form.is_valid() and steps.is_valid():
-        with transaction.atomic():
-            current = Plan.objects.select_for_update().get(pk=plan.pk)
-            if current.version != form.cleaned_data["version"]:
-                form.add_error(None, "Kế hoạch vừa được người khác sửa. Vui lòng tải lại trang rồi sửa lại.")
-            else:
-                before = {f: getattr(current, f) for f in form.changed_data if f != "version"}
-                obj = form.save(commit=False)
-                obj.version = current.version + 1
-                obj.save()
-                for sf in steps.forms:
-                    if sf.has_changed():
-                        sf.save()
-                changes = diff(before, {f: getattr(obj, f) for f in before})
-                changes.update(
-                    {f"bước {sf.instance.order}": "đổi hạn" for sf in steps.forms if sf.has_changed()}
-                )
-                record(request.user, "plan.edit", obj, f"Sửa {obj}", changes=changes)
-                messages.success(request, "Đã lưu kế hoạch.")
-                return redirect("plan_detail", plan.pk)
+        data = {name: form.cleaned_data.get(name) for name in services.PLAN_FIELDS}
+        chair = form.cleaned_data.get("launch_chair")
+        data["launch_chair_id"] = chair.pk if chair else None
+        data["steps"] = [
+            {
+                "code": sf.instance.code,
+                "due_cells": sf.cleaned_data.get("due_cells"),
+                "due_committee": sf.cleaned_data.get("due_committee"),
+            }
+            for sf in steps.forms
+        ]
+        try:
+            services.update_plan(
+                plan, data, request.user, version=form.cleaned_data["version"], chairs=chairs
+            )
+        except ValidationError as exc:
+            for field, msgs in (
+                exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+            ):
+                for msg in msgs:
+                    form.add_error(field if field in form.fields else None, msg)
+        else:
+            messages.success(request, "Đã lưu kế hoạch.")
+            return redirect("plan_detail", plan.pk)
     return render(request, "plans/plan_edit.html", {"plan": plan, "form": form, "steps": steps})
 
 

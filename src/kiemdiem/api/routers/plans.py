@@ -16,6 +16,7 @@ from kiemdiem.decisions import services as decisions
 from kiemdiem.organizations.models import OrgKind
 from kiemdiem.plans import services
 from kiemdiem.plans.models import Plan, PlanAcknowledgement, PlanSubject, SubjectKind
+from kiemdiem.plans.services import update_plan
 
 from .. import cycle_serialize as out
 from ..auth import scope_of
@@ -30,7 +31,6 @@ from ..cycle_schemas import (
     SubjectCounts,
     SubjectPage,
 )
-from ..plan_edit import update_plan
 from ..schemas import InvalidInput, Message
 from ..serialize import org_ref
 
