@@ -3,13 +3,13 @@
 ``web_cycle(w)`` builds, once per test database, one published plan per ward of the ``ward`` fixture
 and everything the cycle's pages take as URL parameters:
 
-- the ward's plan (cells A and B): reviews of An, Bình, Cường (and of Xa in the other ward's plan),
-  all submitted, so that they are locked: the editors' uploads and deletions of evidence are refused
+- the ward's plan (cells A and B): reviews of An, Bình, Cường (and of Xa in the other ward's plan)
+  and the reports of the cells and of the ward's committee, all submitted, so that they are locked: the editors' uploads and deletions of evidence are refused
   (nothing changes) while the permission checks still run; Bình is also a leader reviewed at the
   "Chi ủy" collective (the leadership review form);
 - a piece of evidence (minh chứng) on An's, Cường's and Xa's reviews;
 - feedback requests (from the cell's members, and from the residence place for Cường);
-- a meeting of cell A (An and Bình present) and of the other ward's cell (Xa present), a secret ballot
+- a meeting of cell A (An, Bình and one more present) and of the other ward's cell (Xa and two more), a secret ballot
   open on An and on Xa (so a second opening is refused, and so is closing the meeting);
 - a decision with one entry per ward (An; Xa);
 - a remediation item on An, Cường and Xa (``restore_remediation`` puts back one that a test deleted).
@@ -23,7 +23,7 @@ import datetime as dt
 
 from django.core.files.base import ContentFile
 
-from .factories import Ward
+from .factories import Ward, make_member
 
 WARD_PLAN = "21-KH/ĐU"
 OTHER_PLAN = "16-KH/ĐU"
@@ -41,6 +41,12 @@ def _build(w: Ward) -> None:
     from kiemdiem.reviews.models import Evidence, Review, ReviewStatus
 
     office, today = w.users["office"], timezone.localdate()
+    # A secret ballot needs three members present: one more in cell A, two more in the other cell
+    # (members with no account, outside the ``ward`` fixture's named members).
+    extra = {
+        w.cell_a: [make_member(w.cell_a, "Đỗ Văn Thêm")],
+        w.other_cell: [make_member(w.other_cell, f"Đỗ Văn Ngoài {i}") for i in (1, 2)],
+    }
     for org, number, cell, present, individuals, boxed in (
         (w.ward, WARD_PLAN, w.cell_a, ("an", "binh"), ("an", "binh", "cuong"), "an"),
         (w.other_ward, OTHER_PLAN, w.other_cell, ("xa",), ("xa",), "xa"),
@@ -70,12 +76,18 @@ def _build(w: Ward) -> None:
                 evidence.file.save("minh-chung.pdf", ContentFile(b"%PDF-1.4 ma tran"), save=False)
                 evidence.save()
                 RemediationItem.objects.create(subject=subject, due_date=today, **REMEDIATION)
+        for subject in plan.subjects.filter(member__isnull=True, kind__in=["cell", "grassroots_org"]):
+            reviews.get_or_create_review(subject)  # the cells' and the committee's reports
         Review.objects.filter(subject__plan=plan).update(status=ReviewStatus.SUBMITTED)
         reviews.request_feedback(
             plan, ["dang_vien_chi_bo", "noi_cu_tru"], today + dt.timedelta(days=5), office
         )
         meeting = reviews.open_meeting(
-            plan, date=today, actor=office, organization=cell, attendees=[w.members[k] for k in present]
+            plan,
+            date=today,
+            actor=office,
+            organization=cell,
+            attendees=[*(w.members[k] for k in present), *extra[cell]],
         )
         reviews.open_ballot(meeting.items.get(subject__member=w.members[boxed]), office)
         decision = Decision.objects.create(plan=plan, number="25-QĐ/ĐU", date=today)
@@ -103,6 +115,10 @@ def web_cycle(w: Ward) -> dict[str, object]:
         found[f"item_{key}"] = MeetingItem.objects.filter(subject=subject).first()
         found[f"evidence_{key}"] = Evidence.objects.filter(review__subject=subject).first()
         found[f"remediation_{key}"] = RemediationItem.objects.filter(subject=subject).first()
+    for key in ("ward", "cell_a", "cell_b", "other_cell"):
+        org = getattr(w, key)
+        plan = plans["other" if key == "other_cell" else "ward"]
+        found[f"subject_{key}"] = plan.subjects.get(organization=org, member__isnull=True)
     for key, plan in plans.items():
         found[f"meeting_{key}"] = Meeting.objects.get(plan=plan)
         found[f"decision_{key}"] = Decision.objects.get(plan=plan)

@@ -312,6 +312,38 @@ def _individuals(prefix: str) -> dict[str, frozenset[str]]:
     }
 
 
+# The reports of the ward's committee and of its cells (collective subjects): as ORGS_SEEN.
+COLLECTIVES_SEEN = {
+    p: frozenset(f"subject_{k}" for k in ORGS_SEEN[p] & {"ward", "cell_a", "cell_b", "other_cell"})
+    for p in PRINCIPALS
+}
+REVIEW_SUBJECTS_SEEN = {p: _individuals("subject")[p] | COLLECTIVES_SEEN[p] for p in PRINCIPALS}
+# Who writes which review (scope.can_edit_review): the subject him/herself, the cell's secretary (the
+# cell's report, a member on his/her behalf), the office (everything of its committee's plan).
+REVIEWS_EDITABLE = _seen(
+    office={
+        "subject_an",
+        "subject_binh",
+        "subject_cuong",
+        "subject_ward",
+        "subject_cell_a",
+        "subject_cell_b",
+    },
+    secretary={"subject_an", "subject_binh", "subject_cell_a"},
+    member={"subject_an"},
+    other_office={"subject_xa", "subject_other_cell"},
+)
+# Remediation plans (scope.remediation_subjects): the committee and the higher level the whole plan,
+# a cell secretary the cell and its members, a member him/herself; not the residence secretary.
+REMEDIATION_SEEN = _seen(
+    office={"subject_an", "subject_binh", "subject_cuong", "subject_cell_a", "subject_cell_b"},
+    standing={"subject_an", "subject_binh", "subject_cuong", "subject_cell_a", "subject_cell_b"},
+    secretary={"subject_an", "subject_binh", "subject_cell_a"},
+    member={"subject_an"},
+    higher={"subject_an", "subject_binh", "subject_cuong", "subject_cell_a", "subject_cell_b", "subject_xa"},
+    other_office={"subject_xa"},
+)
+
 # Published plans: the ward's reaches its cells (secretary, member, residence secretary) and the higher
 # level; the other ward's its office and the higher level.
 WEB_PLANS_SEEN = _seen(
@@ -352,11 +384,20 @@ WEB_DECISIONS_SEEN = _seen(
 OBJECT_KINDS |= {
     "cycle_plan": (_web("plan_ward", "plan_other"), WEB_PLANS_SEEN),
     "cycle_cell": (_cycle_cells, ORGS_SEEN),
-    "cycle_subject": (
-        _web("subject_an", "subject_binh", "subject_cuong", "subject_xa"),
-        _individuals("subject"),
-    ),
     "leader_subject": (_web("subject_binh"), _individuals("subject")),
+    "review_subject": (
+        _web(
+            *("subject_an", "subject_binh", "subject_cuong", "subject_xa"),
+            *("subject_ward", "subject_cell_a", "subject_cell_b", "subject_other_cell"),
+        ),
+        REVIEW_SUBJECTS_SEEN,
+    ),
+    "remediation_subject": (
+        _web(
+            *("subject_an", "subject_binh", "subject_cuong", "subject_xa", "subject_cell_a", "subject_cell_b")
+        ),
+        REMEDIATION_SEEN,
+    ),
     "cycle_review": (_web("review_an", "review_binh", "review_cuong", "review_xa"), _individuals("review")),
     "evidence": (_web("evidence_an", "evidence_cuong", "evidence_xa"), _individuals("evidence")),
     "remediation_item": (
@@ -408,11 +449,15 @@ class Scoped:
     api: bool = False
     writers: frozenset[str] | None = None
     ok: str = OK
+    # When given (a table like the *_SEEN ones): only the objects each role may change succeed.
+    editable: Mapping[str, frozenset[str]] | None = None
 
-    def outcome(self, principal: str, visible: bool) -> str:
+    def outcome(self, principal: str, visible: bool, keys: tuple[str, ...] = ()) -> str:
         if principal == ANONYMOUS:
             return UNAUTHORIZED if self.api else TO_LOGIN_NEXT
         if not visible:
+            return DENIED
+        if self.editable is not None and not all(k in self.editable[principal] for k in keys):
             return DENIED
         return self.ok if self.writers is None or principal in self.writers else DENIED
 
@@ -857,12 +902,12 @@ PAGES |= {
     # Việc của tôi, bản kiểm điểm, minh chứng
     "viec-cua-toi/": get_post(web(ALL_ROLES), why="each user's own tasks"),
     "kiem-diem/<int:subject_id>/": Page(
-        methods={"GET": Scoped(), "POST": Scoped(writers=REVIEW_EDITORS)},
-        params={"subject_id": "cycle_subject"},
+        methods={"GET": Scoped(), "POST": Scoped(editable=REVIEWS_EDITABLE)},
+        params={"subject_id": "review_subject"},
         why="readers: whoever sees the subject; an empty POST by an editor shows the form again",
     ),
     "kiem-diem/<int:subject_id>/tap-the/": Page(
-        methods={"GET": Scoped(), "POST": Scoped(writers=REVIEW_EDITORS)},
+        methods={"GET": Scoped(), "POST": Scoped(editable=REVIEWS_EDITABLE)},
         params={"subject_id": "leader_subject"},
         why="Bình's review at the cell committee (a leader)",
     ),
@@ -978,7 +1023,7 @@ PAGES |= {
     "ket-qua/cua-toi/": get_post(web(ALL_ROLES), why="the member's own published results"),
     "khac-phuc/doi-tuong/<int:pk>/": Page(
         methods={"GET": Scoped(), "POST": Scoped(writers=REMEDIATION_EDITORS)},
-        params={"pk": "cycle_subject"},
+        params={"pk": "remediation_subject"},
         why="POST adds an item: the office and the secretary of the subject's cell",
     ),
     "khac-phuc/<int:pk>/sua/": Page(
@@ -1124,14 +1169,16 @@ def _client_for(principal: str, w: Ward) -> Client:
     return client
 
 
-def _cases(route: str, page: Page, w: Ward) -> Iterator[tuple[str, dict[str, object], dict[str, bool]]]:
-    """(label, URL kwargs, {principal: sees every object}) for each way of filling the route."""
+def _cases(
+    route: str, page: Page, w: Ward
+) -> Iterator[tuple[str, dict[str, object], dict[str, bool], tuple[str, ...]]]:
+    """(label, URL kwargs, {principal: sees every object}, object keys) for each way of filling the route."""
     names = [m["name"] for m in _PARAM.finditer(route)]
     missing = [n for n in names if n not in page.params]
     if missing:
         pytest.fail(f"PAGES[{route!r}] must say which kind of object fills {missing} (params=…)")
     if not names:
-        yield "", {}, dict.fromkeys(PRINCIPALS, True)
+        yield "", {}, dict.fromkeys(PRINCIPALS, True), ()
         return
     choices = []
     for name in names:
@@ -1143,12 +1190,12 @@ def _cases(route: str, page: Page, w: Ward) -> Iterator[tuple[str, dict[str, obj
             p: all(key in OBJECT_KINDS[page.params[name]][1][p] for name, key, _ in combo) for p in PRINCIPALS
         }
         label = " [" + ", ".join(f"{page.params[name]}={key}" for name, key, _ in combo) + "]"
-        yield label, kwargs, visible
+        yield label, kwargs, visible, tuple(key for _, key, _ in combo)
 
 
-def _expected(rule: Rule | Scoped, principal: str, visible: bool) -> str:
+def _expected(rule: Rule | Scoped, principal: str, visible: bool, keys: tuple[str, ...] = ()) -> str:
     if isinstance(rule, Scoped):
-        return rule.outcome(principal, visible)
+        return rule.outcome(principal, visible, keys)
     return rule[principal]
 
 
@@ -1161,6 +1208,11 @@ def _request(client: Client, method: str, url: str, body: dict[str, object] | No
 
 
 ROUTES = project_routes()
+
+# Application bugs the matrix finds, one request each ("METHOD /route [kind=key] as role": what is
+# wrong). The route's test is marked xfail while every one of them still shows; it fails when one of
+# them stops showing (fixed: remove it here) or when anything else goes wrong.
+KNOWN_BUGS: dict[str, str] = {}
 
 
 @pytest.fixture(autouse=True)
@@ -1211,29 +1263,39 @@ def test_each_role_reaches_only_what_its_scope_allows(route, ward):
     page = PAGES[route]
     clients = {p: _client_for(p, ward) for p in PRINCIPALS}
     failures: list[str] = []
-    for label, kwargs, visible in _cases(route, page, ward):
+    known: set[str] = set()  # KNOWN_BUGS met on this route
+    for label, kwargs, visible, keys in _cases(route, page, ward):
         url = _fill(route, kwargs) + (page.query(ward, kwargs) if page.query else "")
         for principal in PRINCIPALS:
             for method, rule in page.methods.items():
-                expected = _expected(rule, principal, visible[principal])
+                expected = _expected(rule, principal, visible[principal], keys)
                 body = page.json[method](ward) if method in page.json else None
                 if page.before is not None:
                     page.before(ward)
                 before = _snapshot() if method != "GET" else None
                 response = _request(clients[principal], method, url, body)
-                where = f"{method} {url}{label} as {principal}"
+                problems = []
                 if not _matches(response, expected):
-                    failures.append(
-                        f"{where}: expected {expected}, got {response.status_code} {response.get('Location', '')}"
+                    problems.append(
+                        f"expected {expected}, got {response.status_code} {response.get('Location', '')}"
                     )
                 leaked = _leaks(_text(response), principal, ward)
                 if leaked:
-                    failures.append(f"{where}: response shows out-of-scope {leaked}")
+                    problems.append(f"response shows out-of-scope {leaked}")
                 if method != "GET" and principal not in page.writers and _snapshot() != before:
-                    failures.append(f"{where}: changed the database, but this role may not write here")
+                    problems.append("changed the database, but this role may not write here")
+                bug = f"{method} /{route}{label} as {principal}"
+                if bug in KNOWN_BUGS:
+                    known.update([bug] if problems else [])
+                else:
+                    failures += [f"{method} {url}{label} as {principal}: {p}" for p in problems]
                 if expected == TO_LOGIN:  # logged out: log in again
                     clients[principal] = _client_for(principal, ward)
     assert not failures, "\n".join(failures)
+    fixed = [b for b in KNOWN_BUGS if b.split(" ")[1] == "/" + route and b not in known]
+    assert not fixed, f"Known bugs that no longer show (fixed? remove them from KNOWN_BUGS): {fixed}"
+    if known:
+        pytest.xfail("known application bugs: " + "; ".join(f"{b}: {KNOWN_BUGS[b]}" for b in sorted(known)))
 
 
 # --- writes that name a target outside the scope --------------------------------------------------
