@@ -13,7 +13,7 @@ APPRAISERS = {"office", "standing"}
 @pytest.fixture
 def decision(ward, cycle, as_token):  # type: ignore[no-untyped-def]
     response = as_token("standing").post(
-        f"/api/plans/{cycle.pk}/decisions", {"number": "15-QĐ/ĐU", "date": "2026-12-10"}
+        f"/api/plans/{cycle.pk}/decisions", {"number": "15-QĐ/ĐU", "date": "2020-12-03"}
     )
     assert response.status_code == 201, response.content
     return Decision.objects.get(pk=response.json()["id"])
@@ -47,7 +47,7 @@ def test_missing_steps_show_as_conflicts(ward, live, as_token):
 @pytest.mark.parametrize("role", ["office", "secretary", "member", "residence", "higher"])
 def test_only_the_standing_committee_creates_decisions(ward, cycle, as_token, role):
     response = as_token(role).post(
-        f"/api/plans/{cycle.pk}/decisions", {"number": "15-QĐ/ĐU", "date": "2026-12-10"}
+        f"/api/plans/{cycle.pk}/decisions", {"number": "15-QĐ/ĐU", "date": "2020-12-03"}
     )
     assert response.status_code == 403
     assert not Decision.objects.exists()

@@ -3,7 +3,6 @@ re-classification (Mẫu 03) and remediation items. Every message is Vietnamese.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -11,7 +10,7 @@ from django import forms
 from kiemdiem.plans.models import Plan
 from kiemdiem.reviews.models import Level
 
-from .models import Decision, RemediationItem, RemediationStatus
+from .models import RemediationItem, RemediationStatus
 from .services import Choice, Conflict
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
@@ -49,22 +48,6 @@ class DecisionForm(forms.Form):
         if not plan.framework().quota.outstanding_ratio:
             # The framework has no raised ratio (e.g. QĐ 132): the flag would change nothing.
             del self.fields["outstanding_unit"]
-
-    def clean_number(self) -> str:
-        number = self.cleaned_data["number"].strip()
-        if Decision.objects.filter(plan=self.plan, number=number).exists():
-            raise forms.ValidationError(f"Kế hoạch này đã có quyết định số {number}.")
-        return number
-
-    def clean_date(self) -> dt.date:
-        day: dt.date = self.cleaned_data["date"]
-        if day < self.plan.issued_on:
-            raise forms.ValidationError(
-                f"Ngày quyết định không được trước ngày ban hành kế hoạch ({self.plan.issued_on:%d/%m/%Y})."
-            )
-        if day.year > self.plan.year + 1:
-            raise forms.ValidationError(f"Ngày quyết định phải thuộc năm {self.plan.year} hoặc đầu năm sau.")
-        return day
 
 
 class DecideForm(forms.Form):

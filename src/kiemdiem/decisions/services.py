@@ -387,6 +387,40 @@ def order_problems(
     return problems
 
 
+@transaction.atomic
+def create_decision(
+    plan: Plan, *, number: str, date: dt.date, actor: Any, outstanding_unit: bool = False
+) -> Decision:
+    """Quyết định xếp loại (the document): number unique in the plan, dated within the review year."""
+    number = (number or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not number:
+        errors["number"] = ["Cần nhập số quyết định."]
+    elif Decision.objects.filter(plan=plan, number=number).exists():
+        errors["number"] = [f"Kế hoạch này đã có quyết định số {number}."]
+    if date < plan.issued_on:
+        errors["date"] = [
+            f"Ngày quyết định không được trước ngày ban hành kế hoạch ({plan.issued_on:%d/%m/%Y})."
+        ]
+    elif date.year > plan.year + 1:
+        errors["date"] = [f"Ngày quyết định phải thuộc năm {plan.year} hoặc đầu năm sau."]
+    if outstanding_unit and not plan.framework().quota.outstanding_ratio:
+        errors["outstanding_unit"] = [
+            "Quy định áp dụng cho kế hoạch này không có tỷ lệ nâng cho đơn vị nổi bật."
+        ]
+    if errors:
+        raise ValidationError(errors)
+    decision = Decision.objects.create(
+        plan=plan,
+        number=number,
+        date=date,
+        outstanding_unit=outstanding_unit,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    record(actor, "decision.create", decision, f"Tạo {decision}")
+    return decision
+
+
 @dataclass
 class Choice:
     subject: PlanSubject

@@ -326,15 +326,20 @@ def decision_list(request: HttpRequest, pk: int) -> HttpResponse:
         if not can_decide:
             raise PermissionDenied
         if form.is_valid():
-            with transaction.atomic():
-                decision = Decision.objects.create(
-                    plan=plan,
+            try:
+                decision = services.create_decision(
+                    plan,
                     number=form.cleaned_data["number"],
                     date=form.cleaned_data["date"],
                     outstanding_unit=form.cleaned_data.get("outstanding_unit", False),
-                    created_by=request.user,
+                    actor=request.user,
                 )
-                record(request.user, "decision.create", decision, f"Tạo {decision}")
+            except ValidationError as exc:
+                for field, msgs in exc.message_dict.items():
+                    for msg in msgs:
+                        form.add_error(field if field in form.fields else None, msg)
+                decision = None
+        if form.is_valid() and decision is not None:
             messages.success(request, f"Đã tạo {decision}. Chọn các đối tượng để quyết định xếp loại.")
             return redirect("decision_detail", decision.pk)
     decisions = plan.decisions.annotate(n=Count("entries")).order_by("date", "number")

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
-from kiemdiem.audit.services import record
 from kiemdiem.decisions import services
 from kiemdiem.decisions.models import Decision, DecisionEntry
 from kiemdiem.plans.models import Plan
@@ -137,18 +135,13 @@ def list_decisions(request: HttpRequest, plan_id: int) -> list[dict]:
 )
 def create_decision(request: HttpRequest, plan_id: int, payload: DecisionCreate) -> Status:
     plan = _decider_plan(request, plan_id)
-    # decisions.services has no function for this; the same few lines as the web view.
-    with transaction.atomic():
-        decision = Decision(
-            plan=plan,
-            number=payload.number.strip(),
-            date=payload.date,
-            outstanding_unit=payload.outstanding_unit,
-            created_by=request.auth,  # type: ignore[attr-defined]
-        )
-        decision.full_clean()
-        decision.save()
-        record(request.auth, "decision.create", decision, f"Tạo {decision}")  # type: ignore[attr-defined]
+    decision = services.create_decision(
+        plan,
+        number=payload.number,
+        date=payload.date,
+        outstanding_unit=payload.outstanding_unit,
+        actor=request.auth,  # type: ignore[attr-defined]
+    )
     return Status(201, _decision_json(decision))
 
 
