@@ -542,6 +542,19 @@ def add_criticism(item: MeetingItem, actor: Any, who: str, what: str) -> None:
     record(actor, "meeting.criticism", item.meeting, f"Góp ý đối với {item.subject.name}")
 
 
+@transaction.atomic
+def record_response(item: MeetingItem, actor: Any, response: str, presented: bool) -> MeetingItem:
+    """Ý kiến tiếp thu, giải trình of the reviewed person, and whether the review was presented."""
+    item = MeetingItem.objects.select_for_update().select_related("meeting", "subject").get(pk=item.pk)
+    if item.meeting.status != MeetingStatus.OPEN:
+        raise ValidationError("Hội nghị đã kết thúc.")
+    item.response = response.strip()
+    item.review_presented = presented
+    item.save(update_fields=["response", "review_presented"])
+    record(actor, "meeting.response", item.meeting, f"Tiếp thu, giải trình: {item.subject.name}")
+    return item
+
+
 def level_from_votes(counts: dict[str, int], voters: int) -> str:
     """The proposed level a vote yields.
 

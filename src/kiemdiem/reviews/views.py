@@ -951,15 +951,14 @@ def item_response(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(item, request)
     form = ResponseForm(request.POST)
     if form.is_valid():
-        # No service exists for this step yet (see the report); one locked update with its audit record.
-        with transaction.atomic():
-            current = MeetingItem.objects.select_for_update().get(pk=item.pk)
-            current.response = form.cleaned_data["response"].strip()
-            current.review_presented = form.cleaned_data["review_presented"]
-            current.save(update_fields=["response", "review_presented"])
-            record(
-                request.user, "meeting.response", item.meeting, f"Tiếp thu, giải trình: {item.subject.name}"
+        try:
+            services.record_response(
+                item, request.user, form.cleaned_data["response"], form.cleaned_data["review_presented"]
             )
+        except ValidationError as exc:
+            for msg in exc.messages:
+                messages.error(request, msg)
+            return _back(item, request)
         messages.success(request, f"Đã ghi ý kiến tiếp thu, giải trình của {item.subject.name}.")
     return _back(item, request)
 
