@@ -601,14 +601,13 @@ def progress(plan: Plan, today: dt.date | None = None) -> list[dict[str, Any]]:
     )
     decided = set(DecisionEntry.objects.filter(subject__plan=plan).values_list("subject_id", flat=True))
     acks = dict(plan.acknowledgements.values_list("cell_id", "acknowledged_at"))
+    by_cell: dict[int, list[PlanSubject]] = defaultdict(list)
+    for s in subjects.filter(kind__in=INDIVIDUAL_KINDS).select_related("member").order_by("member__sort_key"):
+        by_cell[s.cell_id].append(s)
     for cell_subject in (
         subjects.filter(kind=SubjectKind.CELL).select_related("organization").order_by("organization__path")
     ):
-        members = list(
-            subjects.filter(cell=cell_subject.organization, kind__in=INDIVIDUAL_KINDS).select_related(
-                "member"
-            )
-        )
+        members = by_cell.get(cell_subject.organization_id, [])
         row: dict[str, Any] = {"cell": cell_subject.organization, "members": len(members), "steps": []}
         for code, done_ids, label in (
             ("bao_cao_tap_the", reviews, "Báo cáo tập thể"),
