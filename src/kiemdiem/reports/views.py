@@ -1,0 +1,242 @@
+"""Statistics pages and downloads: thin views over ``reports.statistics``.
+
+Who may read them: whoever may watch the whole plan's progress (``scope.can_watch_progress``): the
+committee office, the standing committee, and the higher level (read-only). A cell secretary or a
+member is refused (403): the table compares cells with each other and with the ward, which is the
+committee's business, not one cell's. Every subject is read through ``scope.plan_subjects()``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from kiemdiem.decisions.models import DecisionEntry
+from kiemdiem.organizations.models import Organization
+from kiemdiem.plans.models import Plan
+
+from . import charts, leniency, xlsx
+from .statistics import LEVEL_LABELS, LEVELS, ORG_TYPES, consecutive_khtnv, history, statistics
+
+HISTORY_YEARS = 5
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _scope(request: HttpRequest) -> Any:
+    return request.scope  # type: ignore[attr-defined]
+
+
+def watchable_plans(scope: Any) -> list[Plan]:
+    """Plans whose whole statistics this user may read."""
+    return [p for p in scope.plans().order_by("-year", "-issued_on") if scope.can_watch_progress(p)]
+
+
+def _related(plans: list[Plan], root: Organization) -> list[Plan]:
+    """Plans covering ``root``: issued by an organization above it, at it, or inside its subtree."""
+    return [
+        p
+        for p in plans
+        if root.path.startswith(p.organization.path) or p.organization.path.startswith(root.path)
+    ]
+
+
+def _root(request: HttpRequest, default: Organization, within: Organization | None = None) -> Organization:
+    raw = request.GET.get("to_chuc", "")
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise Http404
+    qs = _scope(request).organizations()
+    if within is not None:
+        qs = qs.filter(path__startswith=within.path)
+    return get_object_or_404(qs, pk=int(raw))
+
+
+def report(
+    scope: Any, root: Organization, plans: list[Plan], year: int, earlier: list[Plan]
+) -> dict[str, Any]:
+    """Everything the page, the dashboard and the XLSX show, for plans of one year and their history."""
+    subjects = scope.plan_subjects() if scope is not None else None
+    stats = statistics(root, plans, subjects, year)
+    past = history(root, [p for p in earlier if p.year <= year][:50], subjects)
+    past.years = [y for y in past.years if y <= year][-HISTORY_YEARS:]
+    policy = plans[0].framework().quota if plans else None
+
+    def cap(httnv: int) -> int:
+        return policy.cap(httnv) if policy else 0
+
+    cells = leniency.compare_cells(stats, cap, past)
+    return {
+        "stats": stats,
+        "history": past,
+        "cells": cells,
+        "flagged": sum(1 for c in cells if c.flags),
+        "repeats": consecutive_khtnv(root, plans, subjects),
+        "policy": policy,
+        "cap_text": f"tối đa {policy.ratio:.0%} số HTTNV, tính riêng từng chi bộ" if policy else "",
+    }
+
+
+def _charts(data: dict[str, Any]) -> dict[str, charts.Chart]:
+    stats = data["stats"]
+    rows = [(stats.root.name, stats.total.members, True, False)]
+    rows += [(c.organization.name, c.counts, False, bool(c.flags)) for c in data["cells"]]
+    years = [(f"Năm {y}", c, False, False) for y, c in data["history"].per_year()]
+    return {
+        "cells_chart": charts.stacked("Phân bố mức xếp loại theo chi bộ", rows),
+        "years_chart": charts.stacked("So sánh qua các năm", years),
+    }
+
+
+def _page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    context.update(_charts(context))
+    context["levels"] = [(lv, LEVEL_LABELS[lv]) for lv in LEVELS]
+    context["org_types"] = ORG_TYPES
+    return render(request, "reports/statistics.html", context)
+
+
+# ---------------------------------------------------------------------------------- per plan
+
+
+def _watched_plan(request: HttpRequest, pk: int) -> Plan:
+    scope = _scope(request)
+    plan = get_object_or_404(scope.plans(), pk=pk)
+    if not scope.can_watch_progress(plan):
+        raise PermissionDenied
+    return plan
+
+
+def _plan_report(request: HttpRequest, plan: Plan) -> dict[str, Any]:
+    scope = _scope(request)
+    root = _root(request, plan.organization, within=plan.organization)
+    earlier = _related(watchable_plans(scope), root)
+    return report(scope, root, [plan], plan.year, earlier)
+
+
+@login_required
+@require_safe
+def plan_statistics(request: HttpRequest, pk: int) -> HttpResponse:
+    """Thống kê kết quả xếp loại của một kế hoạch, rolled up from the chosen organization."""
+    plan = _watched_plan(request, pk)
+    data = _plan_report(request, plan)
+    query = f"?to_chuc={data['stats'].root.pk}"
+    data.update(
+        {
+            "plan": plan,
+            "year": plan.year,
+            "xlsx_url": reverse("plan_statistics_xlsx", args=[plan.pk]) + query,
+            "lists_url": reverse("plan_level_lists_xlsx", args=[plan.pk]) + query,
+            "scopes": _scope(request).organizations().filter(path__startswith=plan.organization.path),
+        }
+    )
+    return _page(request, data)
+
+
+def _download(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _header(root: Organization, plans: list[Plan]) -> xlsx.Header:
+    issuer = plans[0].organization if plans and root.path.startswith(plans[0].organization.path) else root
+    return xlsx.header_for(issuer, timezone.localdate())
+
+
+@login_required
+@require_safe
+def plan_statistics_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _watched_plan(request, pk)
+    data = _plan_report(request, plan)
+    root = data["stats"].root
+    content = xlsx.statistics_workbook(data["stats"], _header(root, [plan]), data["history"], data["repeats"])
+    return _download(content, f"bieu-tong-hop-{plan.year}-{root.code}.xlsx")
+
+
+@login_required
+@require_safe
+def plan_level_lists_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """Danh sách theo mức xếp loại (XLSX) of the plan, within the chosen organization."""
+    plan = _watched_plan(request, pk)
+    root = _root(request, plan.organization, within=plan.organization)
+    subjects = _scope(request).plan_subjects().filter(plan=plan)
+    within = (
+        Q(subject__cell__path__startswith=root.path)
+        | Q(subject__cell__isnull=True, subject__organization__path__startswith=root.path)
+        | Q(
+            subject__cell__isnull=True,
+            subject__organization__isnull=True,
+            subject__collective__organization__path__startswith=root.path,
+        )
+    )
+    entries = list(
+        DecisionEntry.objects.filter(within, subject__in=subjects)
+        .select_related("subject", "subject__cell")
+        .annotate(reclassified=Count("reclassifications"))
+        .order_by("subject__member_id", "subject__cell__path", "subject__name")
+    )
+    content = xlsx.level_lists_workbook(plan.year, root.name, entries, _header(root, [plan]))
+    return _download(content, f"danh-sach-xep-loai-{plan.year}-{root.code}.xlsx")
+
+
+# ------------------------------------------------------------------------------ per year
+
+
+def _year_report(request: HttpRequest) -> tuple[dict[str, Any], list[int]]:
+    scope = _scope(request)
+    plans = watchable_plans(scope)
+    if not plans:
+        raise PermissionDenied
+    home = scope.home_organization
+    default = (
+        home
+        if home is not None and scope.organizations().filter(pk=home.pk).exists()
+        else plans[0].organization
+    )
+    root = _root(request, default)
+    related = _related(plans, root)
+    years = sorted({p.year for p in related}, reverse=True)
+    if not years:
+        raise PermissionDenied
+    raw = request.GET.get("nam", "")
+    year = int(raw) if raw.isdigit() and int(raw) in years else years[0]
+    data = report(scope, root, [p for p in related if p.year == year], year, related)
+    return data, years
+
+
+@login_required
+@require_safe
+def year_statistics(request: HttpRequest) -> HttpResponse:
+    """Thống kê theo năm cho một phạm vi (đảng bộ, chi bộ) gồm mọi kế hoạch của năm đó."""
+    data, years = _year_report(request)
+    stats = data["stats"]
+    query = f"?nam={stats.year}&to_chuc={stats.root.pk}"
+    data.update(
+        {
+            "plan": None,
+            "year": stats.year,
+            "years": years,
+            "xlsx_url": reverse("statistics_xlsx") + query,
+            "scopes": _scope(request).organizations().exclude(kind__in=["chi_bo_truc_thuoc"]),
+        }
+    )
+    return _page(request, data)
+
+
+@login_required
+@require_safe
+def year_statistics_xlsx(request: HttpRequest) -> HttpResponse:
+    data, _years = _year_report(request)
+    stats = data["stats"]
+    content = xlsx.statistics_workbook(
+        stats, _header(stats.root, stats.plans), data["history"], data["repeats"]
+    )
+    return _download(content, f"bieu-tong-hop-{stats.year}-{stats.root.code}.xlsx")
