@@ -39,7 +39,7 @@ def watchable_plans(scope: Any) -> list[Plan]:
     return [p for p in scope.plans().order_by("-year", "-issued_on") if scope.can_watch_progress(p)]
 
 
-def _related(plans: list[Plan], root: Organization) -> list[Plan]:
+def related_plans(plans: list[Plan], root: Organization) -> list[Plan]:
     """Plans covering ``root``: issued by an organization above it, at it, or inside its subtree."""
     return [
         p
@@ -85,7 +85,7 @@ def report(
     }
 
 
-def _charts(data: dict[str, Any]) -> dict[str, charts.Chart]:
+def charts_for(data: dict[str, Any]) -> dict[str, charts.Chart]:
     stats = data["stats"]
     rows = [(stats.root.name, stats.total.members, True, False)]
     rows += [(c.organization.name, c.counts, False, bool(c.flags)) for c in data["cells"]]
@@ -97,7 +97,7 @@ def _charts(data: dict[str, Any]) -> dict[str, charts.Chart]:
 
 
 def _page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
-    context.update(_charts(context))
+    context.update(charts_for(context))
     context["levels"] = [(lv, LEVEL_LABELS[lv]) for lv in LEVELS]
     context["org_types"] = ORG_TYPES
     return render(request, "reports/statistics.html", context)
@@ -117,7 +117,7 @@ def _watched_plan(request: HttpRequest, pk: int) -> Plan:
 def _plan_report(request: HttpRequest, plan: Plan) -> dict[str, Any]:
     scope = _scope(request)
     root = _root(request, plan.organization, within=plan.organization)
-    earlier = _related(watchable_plans(scope), root)
+    earlier = related_plans(watchable_plans(scope), root)
     return report(scope, root, [plan], plan.year, earlier)
 
 
@@ -202,7 +202,7 @@ def _year_report(request: HttpRequest) -> tuple[dict[str, Any], list[int]]:
         else plans[0].organization
     )
     root = _root(request, default)
-    related = _related(plans, root)
+    related = related_plans(plans, root)
     years = sorted({p.year for p in related}, reverse=True)
     if not years:
         raise PermissionDenied

@@ -60,6 +60,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "me": request.user.member if getattr(request.user, "member_id", None) else None,  # type: ignore[union-attr]
         "home": scope.home_organization,
     }
+    from kiemdiem.reports.dashboard import dashboard_context
+
+    context.update(dashboard_context(scope))
     return render(request, "web/dashboard.html", context)
 
 
