@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kiemdiem.plans",
     "kiemdiem.reviews",
     "kiemdiem.decisions",
+    "kiemdiem.documents",
     "kiemdiem.reports",
     "kiemdiem.demo",
 ]
