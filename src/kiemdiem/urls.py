@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("kiemdiem.plans.urls")),
     path("", include("kiemdiem.reviews.urls")),
     path("", include("kiemdiem.decisions.urls")),
+    path("", include("kiemdiem.documents.urls")),
     path("", include("kiemdiem.reports.urls")),
     path("api/", api.urls),
 ]
