@@ -13,7 +13,7 @@ from typing import Any
 from .statistics import LEVELS, Counts
 
 COLOURS = {"HTXSNV": "#43a047", "HTTNV": "#64b5f6", "HTNV": "#ffca28", "KHTNV": "#e53935"}
-WIDTH = 800
+WIDTH = 880
 LABEL_W = 300  # the label column, right-aligned at LABEL_W - 8
 BAR_W = 400
 ROW_H = 26

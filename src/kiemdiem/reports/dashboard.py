@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from kiemdiem.decisions.models import DecisionEntry
 from kiemdiem.decisions.services import progress
 
 from . import charts
@@ -21,11 +22,19 @@ def dashboard_context(scope: Any) -> dict[str, Any]:
     if not plans:
         return {}
     plan = plans[0]
-    root = plan.organization
-    data = report(scope, root, [plan], plan.year, related_plans(plans, root))
+    # The levels are those of the latest plan with decisions (the current one may not be decided yet).
+    decided_ids = set(
+        DecisionEntry.objects.filter(subject__plan__in=[p.pk for p in plans])
+        .values_list("subject__plan_id", flat=True)
+        .distinct()
+    )
+    decided = next((p for p in plans if p.pk in decided_ids), plan)
+    root = decided.organization
+    data = report(scope, root, [decided], decided.year, related_plans(plans, root))
     today = timezone.localdate()
     block: dict[str, Any] = {
         "plan": plan,
+        "decided": decided,
         "today": today,
         "stats": data["stats"],
         "flagged": data["flagged"],
