@@ -177,7 +177,7 @@ def plan_context(plan: Plan) -> dict[str, Any]:
     return {
         "header": header(org, plan.number, plan.issued_on),
         "sign": signer(org, plan.issued_on),
-        **common(org),
+        **common(org, plan.issued_on),
         "type": "KẾ HOẠCH",
         "summary": _summary(plan.title),
         "year": plan.year,
@@ -363,7 +363,7 @@ class FormBuilder:
             "blank": False,
             "header": header(org, "", day, year=self.plan.year, kind="BC"),
             "sign": sign,
-            **common(org),
+            **common(org, day or self.plan.issued_on),
             "form": self.form_of(subject.kind),
             "name": subject.name,
             "kind_label": KIND_LABELS[subject.kind],
@@ -500,7 +500,7 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
     absent = max(0, meeting.total - meeting.present - meeting.excused)
     return {
         "header": header(org, "", meeting.date, kind="BB"),
-        **common(org),
+        **common(org, meeting.date),
         "where": where,
         "year": plan.year,
         "date": vn_date(meeting.date),
@@ -624,7 +624,7 @@ def decision_context(decision: Decision) -> dict[str, Any]:
     return {
         "header": header(org, decision.number, decision.date),
         "sign": signer(org, decision.date, standing=True),
-        **common(org),
+        **common(org, decision.date),
         "body": f"BAN THƯỜNG VỤ {issuing_body(org).upper()}",
         "year": plan.year,
         "number": decision.number,
@@ -654,7 +654,7 @@ def reclassification_context(rec: Reclassification) -> dict[str, Any]:
     return {
         "header": header(org, rec.number, rec.date, kind="QĐ"),
         "sign": signer(org, rec.date, standing=True),
-        **common(org),
+        **common(org, rec.date),
         "form": form.code if form else "Mẫu 03",
         "body": f"BAN THƯỜNG VỤ {issuing_body(org).upper()}",
         "year": plan.year,
@@ -765,7 +765,7 @@ def notice_context(entry: DecisionEntry) -> dict[str, Any]:
     return {
         "header": header(org, "", day, kind="TB"),
         "sign": signer(org, day, standing=True),
-        **common(org),
+        **common(org, day),
         "year": plan.year,
         "name": subject.name,
         "individual": subject.kind in INDIVIDUAL_KINDS,

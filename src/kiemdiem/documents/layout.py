@@ -86,9 +86,9 @@ def header(
     year: int | None = None,
     kind: str = "",
 ) -> dict[str, str]:
-    """Header block: superior body, issuing body, number (``kind`` like "BC" when there is no number yet),
-    and the place and date."""
-    parent = org.parent
+    """Header block: superior body (the parent on the document's date: organizations move and merge),
+    issuing body, number (``kind`` like "BC" when there is no number yet), and the place and date."""
+    parent = superior(org, day or (dt.date(year, 12, 31) if year else None))
     if number:
         number_line = f"Số {number}"
     elif kind:
@@ -102,6 +102,15 @@ def header(
         "party": "ĐẢNG CỘNG SẢN VIỆT NAM",
         "date_line": date_line(org, day, year),
     }
+
+
+def superior(org: Organization, day: dt.date | None) -> Organization | None:
+    """The directly superior organization on ``day`` (from the parent periods), else the current parent."""
+    if day is not None:
+        parent = org.parent_on(day)
+        if parent is not None:
+            return parent
+    return org.parent
 
 
 def _active(day: dt.date) -> Q:
@@ -135,12 +144,13 @@ def grassroots(org: Organization) -> Organization:
     return org.grassroots() or org
 
 
-def common(org: Organization) -> dict[str, Any]:
+def common(org: Organization, day: dt.date | None = None) -> dict[str, Any]:
     """Names used in the templates' fixed wording (recipients, bases, responsibilities)."""
+    parent = superior(org, day)
     return {
         "org_name": org.name,
         "issuer_name": issuing_body(org),
-        "superior_name": org.parent.name if org.parent else "",
+        "superior_name": parent.name if parent else "",
         "keeper": office_name(org),
         "is_cell": is_cell(org),
     }
