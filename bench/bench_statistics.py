@@ -77,7 +77,9 @@ def build(members: int, wards: int, cells_per_ward: int, seed: int = 2025) -> tu
                 )
                 cell.save()
                 cells.append(cell)
-        base_card = rng.randint(10, 80) * 1_000_000
+        # Card numbers after any left by an earlier run on the same database.
+        last = Member.objects.order_by("-card_number").values_list("card_number", flat=True).first()
+        base_card = int(last) + 1 if last and last.isdigit() else 10_000_000
         rows = [
             Member(
                 card_number=f"{base_card + i:08d}",
