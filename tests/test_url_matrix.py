@@ -136,7 +136,14 @@ def _build_cycle(w: Ward) -> None:
     from kiemdiem.plans.services import compute_subjects, create_plan, publish_plan
     from kiemdiem.reviews import services as reviews
 
+    from .factories import make_member
+
     office, today = w.users["office"], timezone.localdate()
+    # A secret ballot needs at least three members present: two more in each meeting's cell.
+    extra = {
+        cell.pk: [make_member(cell, f"Vũ Văn Bổ Sung {cell.code} {i}") for i in range(2)]
+        for cell in (w.cell_a, w.other_cell)
+    }
     for org, number, cell, present, individuals in (
         (w.ward, "11-KH/ĐU", w.cell_a, ("an", "binh"), ("an", "cuong")),
         (w.other_ward, "06-KH/ĐU", w.other_cell, ("xa",), ("xa",)),
@@ -154,7 +161,11 @@ def _build_cycle(w: Ward) -> None:
             plan, ["dang_vien_chi_bo", "noi_cu_tru"], today + dt.timedelta(days=5), office
         )
         meeting = reviews.open_meeting(
-            plan, date=today, actor=office, organization=cell, attendees=[w.members[k] for k in present]
+            plan,
+            date=today,
+            actor=office,
+            organization=cell,
+            attendees=[w.members[k] for k in present] + extra[cell.pk],
         )
         boxed = (
             meeting.items.get(subject__member=w.members["an"])
@@ -735,7 +746,7 @@ PAGES: dict[str, Page] = {
             "POST": Scoped(api=True, writers=frozenset({"standing"}), ok=CREATED),
         },
         params={"plan_id": "plan"},
-        json={"POST": lambda w: {"number": "16-QĐ/ĐU", "date": "2026-12-10"}},
+        json={"POST": lambda w: {"number": "16-QĐ/ĐU", "date": "2020-12-03"}},
         writers=frozenset({"standing"}),
     ),
     "api/plans/<plan_id>/publish-results": Page(
