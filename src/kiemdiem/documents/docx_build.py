@@ -145,6 +145,12 @@ def text_list(box: Any, expr: str, *, indent: bool = True, blank_lines: int = 2)
     tag(box, "{%p endif %}")
 
 
+def keep_row(row: Any) -> None:
+    """A table row that Word and LibreOffice must not split across pages (signature blocks)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+
+
 def _cell_paragraph(cell: Any, first: list[bool]) -> Any:
     if first[0]:
         first[0] = False
@@ -199,6 +205,7 @@ def signature(doc: Doc, *, recipients: Sequence[str] | None = None, recipients_l
     width = text_width(doc)
     table = doc.add_table(rows=1, cols=2)
     table.autofit = False
+    keep_row(table.rows[0])
     left, right = table.rows[0].cells
     left.width, right.width = int(width * 0.5), int(width * 0.5)
     f = [True]
@@ -557,6 +564,7 @@ def individual_form_template() -> Doc:
     width = text_width(doc)
     table = doc.add_table(rows=1, cols=2)
     table.autofit = False
+    keep_row(table.rows[0])
     left, right = table.rows[0].cells
     left.width = right.width = width // 2
     f = [True]
@@ -673,6 +681,7 @@ def minutes_template() -> Doc:
     width = text_width(doc)
     table = doc.add_table(rows=1, cols=2)
     table.autofit = False
+    keep_row(table.rows[0])
     left, right = table.rows[0].cells
     left.width = right.width = width // 2
     for cell, role, name in ((left, "THƯ KÝ", "secretary"), (right, "CHỦ TRÌ HỘI NGHỊ", "chair")):
