@@ -51,7 +51,7 @@ def test_seed_ward_is_realistic_and_fast(loaded):
     assert User.objects.filter(username__in=logins.values()).count() == len(logins)
 
 
-def test_seed_is_deterministic(db):
+def test_seed_is_deterministic(transactional_db):
     seed.load(7)
     first = list(
         Member.objects.order_by("card_number").values_list("card_number", "full_name", "date_of_birth")[:50]
@@ -71,7 +71,7 @@ def test_seed_keeps_the_2025_merge_history(loaded):
     assert not Member.objects.in_cell_on(old, seed.MERGE_DAY).exists()
 
 
-def test_demo_command_is_idempotent_and_reset_starts_over(db, capsys):
+def test_demo_command_is_idempotent_and_reset_starts_over(transactional_db, capsys):
     call_command("demo", "--no-serve")
     count = Member.objects.count()
     call_command("demo", "--no-serve")
