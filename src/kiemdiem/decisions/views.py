@@ -93,7 +93,7 @@ def _tabs(scope: Any, plan: Plan, current: str) -> list[tuple[str, str, bool]]:
     if scope.can_appraise(plan):
         tabs += [("appraisal", "Thẩm định"), ("decision_list", "Quyết định"), ("decision_results", "Kết quả")]
     if scope.can_watch_progress(plan):
-        tabs.append(("plan_progress", "Tiến độ"))
+        tabs += [("plan_progress", "Tiến độ"), ("plan_statistics", "Thống kê")]
     tabs.append(("remediation_list", "Khắc phục"))
     return [(label, reverse(name, args=[plan.pk]), name == current) for name, label in tabs]
 

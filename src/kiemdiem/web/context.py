@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 
+from kiemdiem.accounts.models import Role
+
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     scope = getattr(request, "scope", None)
@@ -16,6 +18,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     nav.append(("Đảng viên", reverse("member_list")))
     if scope.plans().exists():
         nav.append(("Kế hoạch", reverse("plan_list")))
+    if scope.has_role(Role.OFFICE, Role.STANDING, Role.HIGHER):
+        nav.append(("Thống kê", reverse("statistics")))
     if scope.feedback_requests().exists():
         nav.append(("Ý kiến nhận xét", reverse("feedback_list")))
     if getattr(scope.user, "member_id", None):
