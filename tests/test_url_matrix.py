@@ -1017,6 +1017,24 @@ PAGES |= {
         params={"pk": "cycle_plan"},
         why="read-only for the higher level",
     ),
+    # Thống kê (reports): the committee and the higher level read; cells and members are refused
+    # (the page compares cells with each other and with the ward).
+    "ke-hoach/<int:pk>/thong-ke/": read_only(
+        Scoped(writers=APPRAISERS | {"higher"}), params={"pk": "cycle_plan"}
+    ),
+    "ke-hoach/<int:pk>/thong-ke.xlsx": read_only(
+        Scoped(writers=APPRAISERS | {"higher"}), params={"pk": "cycle_plan"}
+    ),
+    "ke-hoach/<int:pk>/danh-sach-xep-loai.xlsx": read_only(
+        Scoped(writers=APPRAISERS | {"higher"}), params={"pk": "cycle_plan"}
+    ),
+    "thong-ke/": read_only(
+        web(APPRAISERS | {"higher"}),
+        why="no plan in this pattern's fixture: the page says there is no data yet",
+    ),
+    "thong-ke.xlsx": read_only(
+        web(APPRAISERS | {"higher"}, ok=NOT_FOUND), why="no data yet: nothing to download"
+    ),
     "ke-hoach/<int:pk>/khac-phuc/": get_post(
         Scoped(writers=ALL_ROLES - {"residence"}),
         params={"pk": "cycle_plan"},

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from kiemdiem.accounts.models import Role
 from kiemdiem.decisions.models import DecisionEntry
 from kiemdiem.organizations.models import Organization
 from kiemdiem.plans.models import Plan
@@ -190,10 +191,16 @@ def plan_level_lists_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 # ------------------------------------------------------------------------------ per year
 
 
+class NoData(Exception):
+    """The user may read statistics but no plan of his/her scope has any yet."""
+
+
 def _year_report(request: HttpRequest) -> tuple[dict[str, Any], list[int]]:
     scope = _scope(request)
     plans = watchable_plans(scope)
     if not plans:
+        if scope.has_role(Role.OFFICE, Role.STANDING, Role.HIGHER):
+            raise NoData
         raise PermissionDenied
     home = scope.home_organization
     default = (
@@ -216,7 +223,10 @@ def _year_report(request: HttpRequest) -> tuple[dict[str, Any], list[int]]:
 @require_safe
 def year_statistics(request: HttpRequest) -> HttpResponse:
     """Thống kê theo năm cho một phạm vi (đảng bộ, chi bộ) gồm mọi kế hoạch của năm đó."""
-    data, years = _year_report(request)
+    try:
+        data, years = _year_report(request)
+    except NoData:
+        return render(request, "reports/no_data.html", {})
     stats = data["stats"]
     query = f"?nam={stats.year}&to_chuc={stats.root.pk}"
     data.update(
@@ -234,7 +244,10 @@ def year_statistics(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def year_statistics_xlsx(request: HttpRequest) -> HttpResponse:
-    data, _years = _year_report(request)
+    try:
+        data, _years = _year_report(request)
+    except NoData:
+        raise Http404("Chưa có số liệu để xuất.") from None
     stats = data["stats"]
     content = xlsx.statistics_workbook(
         stats, _header(stats.root, stats.plans), data["history"], data["repeats"]
