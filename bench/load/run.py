@@ -1,0 +1,394 @@
+"""The deadline rush, end to end, in one command (loopback only).
+
+    .venv/bin/python bench/load/run.py --users 200 --run-time 60s      # the full run
+    .venv/bin/python bench/load/run.py --smoke                         # 20 users, 10 s, for CI
+    .venv/bin/python bench/load/run.py --profile                       # + py-spy on the gunicorn workers
+
+1. creates a throwaway PostgreSQL database (``kiemdiem_load_<pid>_<random>``) and migrates it;
+2. loads the seed ward, extra members up to ``--members``, their accounts, a published plan with every
+   cell's report submitted, and an open secret ballot at every cell's meeting (``setup_data.py``);
+3. starts ``gunicorn kiemdiem.wsgi -w N`` on 127.0.0.1 and a free port;
+4. runs locust headless, bounded by ``--users`` and ``--run-time`` (``locustfile.py``);
+5. stops gunicorn, checks that every acknowledged write is in the database exactly once (``check.py``),
+   prints throughput, p50/p95/p99 and errors, and drops the database.
+
+Exit code 0 only when there were no failed requests and the no-lost-writes check passed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+BIN = Path(sys.executable).parent
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def log(msg: str) -> None:
+    print(f"[load] {msg}", file=sys.stderr, flush=True)
+
+
+def _tool(name: str) -> str:
+    path = BIN / name
+    return str(path) if path.exists() else name
+
+
+def _seconds(text: str) -> float:
+    units = {"s": 1, "m": 60, "h": 3600}
+    return float(text[:-1]) * units[text[-1]] if text[-1] in units else float(text)
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+# ---------------------------------------------------------------------------------- PostgreSQL
+
+
+def admin_url() -> str:
+    url = os.environ.get("LOAD_PG_ADMIN_URL", DEFAULT_ADMIN_URL)
+    host = urlsplit(url).hostname or ""
+    if host not in LOOPBACK:
+        raise SystemExit(f"refusing a non-loopback PostgreSQL: {host!r}")
+    return url
+
+
+def db_url(admin: str, name: str) -> str:
+    parts = urlsplit(admin)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+def postgres_reachable(admin: str | None = None) -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect(admin or admin_url(), connect_timeout=3) as conn:
+            conn.execute("SELECT 1")
+        return True
+    except psycopg.Error:
+        return False
+
+
+def _admin_exec(admin: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def create_db(admin: str) -> str:
+    name = f"kiemdiem_load_{os.getpid()}_{secrets.token_hex(3)}"
+    _admin_exec(admin, f'CREATE DATABASE "{name}"')
+    return name
+
+
+def drop_db(admin: str, name: str) -> None:
+    assert name.startswith("kiemdiem_load_"), name  # only ever a database this script created
+    _admin_exec(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# ---------------------------------------------------------------------------------- gunicorn
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_http(url: str, timeout: float = 30) -> None:
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:  # noqa: S310 (loopback only)
+                if resp.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > end:
+                raise
+            time.sleep(0.2)
+
+
+def worker_pids(master: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True)
+    return [int(p) for p in out.stdout.split()]
+
+
+# ---------------------------------------------------------------------------------- results
+
+
+def summarize(times: list[list[Any]], wall: float) -> dict[str, Any]:
+    by_name: dict[str, list[float]] = defaultdict(list)
+    failures: dict[str, int] = defaultdict(int)
+    for _type, name, ms, ok in times:
+        by_name[name].append(ms)
+        if not ok:
+            failures[name] += 1
+
+    def stats(values: list[float], fails: int) -> dict[str, Any]:
+        return {
+            "requests": len(values),
+            "failures": fails,
+            "rps": round(len(values) / wall, 1) if wall else 0.0,
+            "p50": round(percentile(values, 50)),
+            "p95": round(percentile(values, 95)),
+            "p99": round(percentile(values, 99)),
+            "max": round(max(values, default=0)),
+        }
+
+    every = [ms for values in by_name.values() for ms in values]
+    no_login = [ms for name, values in by_name.items() if not name.startswith("login") for ms in values]
+    return {
+        "all": stats(every, sum(failures.values())),
+        "without_login": stats(no_login, sum(n for k, n in failures.items() if not k.startswith("login"))),
+        "by_name": {name: stats(v, failures[name]) for name, v in sorted(by_name.items())},
+    }
+
+
+def print_summary(summary: dict[str, Any], check: dict[str, Any], args: argparse.Namespace) -> None:
+    print(
+        f"\nDeadline rush: {args.users} users, spawn {args.spawn_rate}/s, {args.run_time}, "
+        f"gunicorn -w {args.workers}, {summary['members']} member accounts"
+    )
+    head = f"{'request':<16}{'count':>8}{'fails':>7}{'req/s':>8}{'p50':>7}{'p95':>7}{'p99':>7}{'max':>7}"
+    print(head)
+    print("-" * len(head))
+    rows = [*summary["by_name"].items(), ("ALL", summary["all"]), ("ALL but login", summary["without_login"])]
+    for name, s in rows:
+        print(
+            f"{name:<16}{s['requests']:>8}{s['failures']:>7}{s['rps']:>8}{s['p50']:>7}{s['p95']:>7}"
+            f"{s['p99']:>7}{s['max']:>7}"
+        )
+    print("(times in ms)")
+    print(f"\nNo lost / duplicated writes: {'PASS' if check.get('ok') else 'FAIL'} {check.get('counts', {})}")
+    for line in check.get("failures", []):
+        print(f"  FAIL {line}")
+
+
+# ---------------------------------------------------------------------------------- main
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--users", type=int, default=200)
+    p.add_argument("--spawn-rate", type=float, default=10.0)
+    p.add_argument("--run-time", default="60s")
+    p.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (default 4 on 2 cores)")
+    p.add_argument("--members", type=int, default=2000, help="members with accounts (seed + extra)")
+    p.add_argument("--smoke", action="store_true", help="20 users, 10 s, seed members only: for CI")
+    p.add_argument("--profile", action="store_true", help="py-spy record every gunicorn worker")
+    p.add_argument("--keep-db", action="store_true", help="do not drop the database (debugging)")
+    p.add_argument("--out", type=Path, help="folder for the logs, CSVs and result JSON")
+    args = p.parse_args(argv)
+    if args.smoke:
+        args.users, args.spawn_rate, args.run_time, args.members = 20, 10.0, "10s", 0
+    return args
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    admin = admin_url()
+    name = create_db(admin)
+    try:
+        return _run(args, admin, name)
+    finally:
+        if not args.keep_db:
+            drop_db(admin, name)
+            log(f"dropped {name}")
+
+
+def _run(args: argparse.Namespace, admin: str, name: str) -> dict[str, Any]:
+    out = args.out or Path(tempfile.mkdtemp(prefix="kiemdiem-load-"))
+    out.mkdir(parents=True, exist_ok=True)
+    log(f"database {name}; files in {out}")
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url(admin, name),
+        "DJANGO_SETTINGS_MODULE": "kiemdiem.settings",
+        "KIEMDIEM_DATA_DIR": str(out / "data"),
+        "KIEMDIEM_SECRET_KEY": os.environ.get("KIEMDIEM_SECRET_KEY", secrets.token_urlsafe(40)),
+        "KIEMDIEM_DEBUG": "0",
+        "LOAD_MANIFEST": str(out / "manifest.json"),
+        "LOAD_ACK_LOG": str(out / "acks.jsonl"),
+        "LOAD_TIMES": str(out / "times.json"),
+        "LOAD_SAVES": "1,2" if args.smoke else os.environ.get("LOAD_SAVES", "3,8"),
+    }
+    (out / "acks.jsonl").write_text("")
+    server: subprocess.Popen[bytes] | None = None
+    spies: list[subprocess.Popen[bytes]] = []
+    result: dict[str, Any] = {"database": name, "out": str(out)}
+    try:
+        t0 = time.perf_counter()
+        subprocess.run([_tool("django-admin"), "migrate", "-v0"], env=env, check=True, cwd=out)
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "setup_data.py"),
+                "--members",
+                str(args.members),
+                "--out",
+                env["LOAD_MANIFEST"],
+            ],
+            env=env,
+            check=True,
+            cwd=out,
+        )
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        result["setup_seconds"] = round(time.perf_counter() - t0, 1)
+        port = free_port()
+        host = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [
+                _tool("gunicorn"),
+                "kiemdiem.wsgi",
+                "-w",
+                str(args.workers),
+                "-b",
+                f"127.0.0.1:{port}",
+                "--backlog",
+                "2048",
+                "--timeout",
+                "60",
+                "--error-logfile",
+                str(out / "gunicorn.log"),
+            ],
+            env=env,
+            cwd=out,
+            start_new_session=True,
+        )
+        wait_http(f"{host}/dang-nhap/")
+        for _ in range(4 * args.workers):  # each worker imports and compiles its templates once
+            wait_http(f"{host}/dang-nhap/")
+        log(
+            f"gunicorn pid {server.pid} on {host}, {args.workers} workers; locust {args.users} users, {args.run_time}"
+        )
+        if args.profile:
+            duration = int(_seconds(args.run_time)) + 5
+            for pid in worker_pids(server.pid):
+                spies.append(
+                    subprocess.Popen(
+                        [
+                            _tool("py-spy"),
+                            "record",
+                            "-p",
+                            str(pid),
+                            "-d",
+                            str(duration),
+                            "-r",
+                            "50",
+                            "-f",
+                            "raw",
+                            "-o",
+                            str(out / f"py-spy-{pid}.txt"),
+                            "--nonblocking",
+                        ],
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    )
+                )
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                _tool("locust"),
+                "-f",
+                str(HERE / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(args.users),
+                "--spawn-rate",
+                str(args.spawn_rate),
+                "--run-time",
+                args.run_time,
+                "--stop-timeout",
+                "5",
+                "-H",
+                host,
+                "--csv",
+                str(out / "locust"),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+                "--exit-code-on-error",
+                "0",
+            ],
+            env=env,
+            cwd=out,
+            check=True,
+            stdout=open(out / "locust.log", "wb"),  # noqa: SIM115
+            stderr=subprocess.STDOUT,
+            timeout=_seconds(args.run_time) + 120,
+        )
+        wall = time.perf_counter() - started
+        for spy in spies:
+            spy.wait(timeout=_seconds(args.run_time) + 60)
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+        for spy in spies:
+            if spy.poll() is None:
+                spy.terminate()
+    times = json.loads((out / "times.json").read_text(encoding="utf-8"))
+    summary = summarize(times, wall)
+    summary["members"] = len(manifest["members"])
+    subprocess.run(
+        [
+            sys.executable,
+            str(HERE / "check.py"),
+            "--acks",
+            env["LOAD_ACK_LOG"],
+            "--manifest",
+            env["LOAD_MANIFEST"],
+            "--json",
+            str(out / "check.json"),
+        ],
+        env=env,
+        cwd=out,
+        stdout=open(out / "check.log", "wb"),  # noqa: SIM115
+    )
+    check = json.loads((out / "check.json").read_text(encoding="utf-8"))
+    result.update({"summary": summary, "check": check, "wall_seconds": round(wall, 1)})
+    (out / "result.json").write_text(json.dumps(result, indent=1))
+    print_summary(summary, check, args)
+    if args.profile:
+        from profile_report import report
+
+        print(report(sorted(out.glob("py-spy-*.txt"))))
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    if not postgres_reachable():
+        log("PostgreSQL is not reachable on loopback (LOAD_PG_ADMIN_URL)")
+        return 2
+    result = run(args)
+    ok = result["summary"]["all"]["failures"] == 0 and result["check"]["ok"]
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE))
+    sys.exit(main())
