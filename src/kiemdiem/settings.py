@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "kiemdiem.documents",
     "kiemdiem.reports",
     "kiemdiem.demo",
+    "kiemdiem.synth",
 ]
 
 MIDDLEWARE = [
