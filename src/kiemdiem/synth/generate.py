@@ -217,7 +217,7 @@ T_SUBJECT = _cols(
 )  # fmt: skip
 T_REVIEW = _cols(
     Review, "id", "subject_id", "place", "form_code", "self_level", "status", "submitted_at",
-    "tasks_total", "tasks_done", "tasks_on_time", "tasks_exceeded", "tasks_late",
+    "tasks_total", "tasks_done", "tasks_on_time", "tasks_exceeded", "tasks_late", "score_general", "score_tasks",
 )  # fmt: skip
 T_FREQ = _cols(FeedbackRequest, "id", "subject_id", "source", "organization_id", "addressee", "due_date")
 T_FRESP = _cols(FeedbackResponse, "id", "request_id", "text", "proposed_level", "responded_on")
@@ -293,6 +293,14 @@ class Counter:
 
 def _date(rng: random.Random, a: dt.date, b: dt.date) -> dt.date:
     return a + dt.timedelta(days=rng.randrange(max(1, (b - a).days)))
+
+
+_SCORES = {
+    "HTXSNV": ((28, 30), (62, 70)),
+    "HTTNV": ((24, 28), (50, 60)),
+    "HTNV": ((18, 22), (35, 45)),
+    "KHTNV": ((10, 15), (20, 30)),
+}
 
 
 def _weighted_level(rng: random.Random) -> str:
@@ -684,13 +692,22 @@ class Generator:
             present: int,
             collective: int | None = None,
         ) -> None:
+            # Scores and tasks consistent with the self-assessed level (QĐ 366 Art. 11 bands).
             total = rng.randint(5, 15)
-            done = total if rng.random() < 0.95 else rng.randint(0, total)
+            general, tasks = _SCORES[level]
+            general, tasks = rng.randint(*general), rng.randint(*tasks)
+            done, late = total, 0
+            exceeded = -(-3 * total // 10) if level == "HTXSNV" else 0
+            if level == "HTNV":
+                late = total // 10
+            elif level == "KHTNV":
+                done = total - 2
+            row = (total, done, done - late, exceeded, late, general, tasks)
             add(T_REVIEW, (ids.next(Review), sid, ReviewPlace.CELL, forms[kind], level, ReviewStatus.SUBMITTED,
-                           decided_at.replace(month=11, day=24), total, done, done, 0, 0))  # fmt: skip
+                           decided_at.replace(month=11, day=24), *row))  # fmt: skip
             if collective is not None:
                 add(T_REVIEW, (ids.next(Review), sid, ReviewPlace.COLLECTIVE, forms[kind], level, ReviewStatus.SUBMITTED,
-                               decided_at.replace(month=11, day=30), total, done, done, 0, 0))  # fmt: skip
+                               decided_at.replace(month=11, day=30), *row))  # fmt: skip
             decided.append((sid, kind, level, max_level, meeting, present))
 
         s_g = subject(SubjectKind.GRASSROOTS_ORG, gname, org=g[0])
