@@ -303,6 +303,15 @@ _SCORES = {
 }
 
 
+@lru_cache(maxsize=20_000)
+def _vote(proposed: str, voters: int) -> tuple[str, str]:
+    """The meeting item's result and the tally's counts (JSON): 90% for the proposed level."""
+    counts = dict.fromkeys(LEVELS, 0)
+    counts[proposed] = max(1, voters - voters // 10)
+    counts["HTTNV" if proposed != "HTTNV" else "HTNV"] += voters - counts[proposed]
+    return json.dumps({**counts, "invalid": 0, "voters": voters}), json.dumps(counts)
+
+
 def _weighted_level(rng: random.Random) -> str:
     x = rng.random()
     return "HTXSNV" if x < 0.16 else "HTTNV" if x < 0.9 else "HTNV" if x < 0.985 else "KHTNV"
@@ -814,15 +823,10 @@ class Generator:
                     or on_roll.get(next((c for c, m in cell_meeting.items() if m == meeting), 0), 1)
                     or 1
                 )
-                counts = {lv: 0 for lv in LEVELS}
-                counts[proposed] = max(1, voters - voters // 10)
-                rest = voters - counts[proposed]
-                counts["HTTNV" if proposed != "HTTNV" else "HTNV"] += rest
+                result, tally = _vote(proposed, voters)
                 order[meeting] += 1
                 item = ids.next(MeetingItem)
-                result = json.dumps({**counts, "invalid": 0, "voters": voters})
                 add(T_ITEM, (item, meeting, sid, order[meeting], True, VoteMode.PAPER, result, proposed))
-                tally = json.dumps(counts)
                 add(T_TALLY, (ids.next(PaperTally), item, 1, users[0], tally))
                 add(T_TALLY, (ids.next(PaperTally), item, 2, users[1], tally))
             add(
