@@ -94,7 +94,7 @@ def _tabs(scope: Any, plan: Plan, current: str) -> list[tuple[str, str, bool]]:
         tabs += [("appraisal", "Thẩm định"), ("decision_list", "Quyết định"), ("decision_results", "Kết quả")]
     if scope.can_watch_progress(plan):
         tabs += [("plan_progress", "Tiến độ"), ("plan_statistics", "Thống kê")]
-    tabs.append(("remediation_list", "Khắc phục"))
+    tabs += [("remediation_list", "Khắc phục"), ("plan_documents", "Văn bản")]
     return [(label, reverse(name, args=[plan.pk]), name == current) for name, label in tabs]
 
 

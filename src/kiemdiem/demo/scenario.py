@@ -117,7 +117,7 @@ def _review(
     if scores:
         review.score_general, review.score_tasks = Decimal(str(scores[0])), Decimal(str(scores[1]))
     if submitted:
-        review.submitted_at = dt.datetime(2020, 11, 24, 9, 0, tzinfo=dt.UTC)
+        review.submitted_at = dt.datetime(subject.plan.year, 11, 24, 9, 0, tzinfo=dt.UTC)
     return review
 
 
