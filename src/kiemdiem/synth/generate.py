@@ -349,13 +349,15 @@ class Generator:
         return pk, path
 
     def provinces(self, count: int) -> list[tuple[int, str]]:
+        # One root above the provinces (Trung ương), so that a national roll-up has one subtree.
+        root = self.org(f"S{self.seed}-TW", "Đảng Cộng sản Việt Nam (Trung ương)", OrgKind.HIGHER, None)
         out = []
         for p in range(count):
             label = PROVINCES[p % len(PROVINCES)] + (
                 f" {p // len(PROVINCES) + 1}" if p >= len(PROVINCES) else ""
             )
             out.append(
-                self.org(f"S{self.seed}-T{p:02d}", f"Đảng bộ {label}", OrgKind.HIGHER, None, place=label)
+                self.org(f"S{self.seed}-T{p:02d}", f"Đảng bộ {label}", OrgKind.HIGHER, root, place=label)
             )
         return out
 
