@@ -1,0 +1,162 @@
+"""Benchmark: appraisal (classification and quota check) of a whole province vs a bare SQL aggregate (issue 6).
+
+On a database loaded by ``kiemdiem synth`` (``--reuse``) or a throwaway one loaded here, for the
+largest province (every plan of the year under it), times in the same run:
+
+- **baseline**: one SQL statement over the same rows: per plan and quota group, the count of each
+  proposed level (meeting vote, else self-assessed level) and the cap ``floor(20% × HTTNV)``;
+- **appraise**: ``kiemdiem.decisions.services.appraise(plan)`` for every plan of the province — the
+  real service the appraisal page calls: it reads the facts (reviews, votes, discipline, state
+  ratings, last year's results, remediation, positions), builds the classification-contract request,
+  runs ``kiemdiem.rules.classify_request`` (every rule, the quota per group, suggested demotions) and
+  lists the conflicts per subject. The service is per plan because the quota groups are per plan.
+
+Targets: appraise within 3× of the baseline and under 10 s for 500,000 members. ``--profile`` prints
+the top of a cProfile of the appraisal.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kd_synth_p .venv/bin/python bench/bench_appraisal.py --reuse
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/bench_appraisal.py --smoke
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import uuid
+from typing import Any
+
+BASELINE_SQL = """
+WITH s AS (
+  SELECT s.plan_id,
+         CASE WHEN s.kind IN ('member', 'member_outside') THEN 'dang-vien' ELSE s.kind END AS grp,
+         COALESCE(NULLIF(mi.proposed_level, ''), r.self_level) AS level
+  FROM plans_plansubject s
+  LEFT JOIN reviews_meetingitem mi ON mi.subject_id = s.id
+  LEFT JOIN reviews_review r ON r.subject_id = s.id AND r.place = 'chi_bo'
+  WHERE s.plan_id = ANY(%s) AND s.reviewed
+)
+SELECT plan_id, grp,
+       COUNT(*) FILTER (WHERE level = 'HTXSNV') AS htxsnv,
+       COUNT(*) FILTER (WHERE level = 'HTTNV') AS httnv,
+       COUNT(*) FILTER (WHERE level = 'HTNV') AS htnv,
+       COUNT(*) FILTER (WHERE level = 'KHTNV') AS khtnv,
+       FLOOR(0.2 * COUNT(*) FILTER (WHERE level = 'HTTNV')) AS cap,
+       COUNT(*) AS subjects
+FROM s GROUP BY plan_id, grp
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reuse", action="store_true", help="use DATABASE_URL as loaded by kiemdiem synth")
+    parser.add_argument("--members", type=int, default=100_000, help="without --reuse: members to load")
+    parser.add_argument("--profile", action="store_true", help="cProfile the appraisal (top 25 by own time)")
+    parser.add_argument("--smoke", action="store_true", help="5,000 members in a throwaway database (CI)")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.members, args.reuse = 5_000, False
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    os.environ.setdefault("KIEMDIEM_DATA_DIR", tempfile.mkdtemp(prefix="kd-bench-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kiemdiem.settings")
+    if args.reuse:
+        return run(args)
+    import psycopg
+
+    name = f"kd_bench_appraisal_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        return run(args, load_members=args.members)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def run(args: argparse.Namespace, load_members: int = 0) -> int:
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.db.models import Count
+
+    from kiemdiem.decisions.services import appraise
+    from kiemdiem.organizations.models import Organization, OrgKind
+    from kiemdiem.plans.models import Plan
+
+    if load_members:
+        from django.core.management import call_command
+
+        from kiemdiem.synth.load import load
+
+        call_command("migrate", verbosity=0)
+        load(load_members, 1, provinces=1)
+    year = Plan.objects.order_by("-year").values_list("year", flat=True).first()
+    # The largest province: the higher-level committee directly above the most members' committees.
+    provinces = Organization.objects.filter(kind=OrgKind.HIGHER, children__kind=OrgKind.GRASSROOTS_COMMITTEE)
+    province = (
+        provinces.annotate(n=Count("children__children__members")).order_by("-n").first()
+        if provinces.count() > 1
+        else provinces.first()
+    )
+    assert province is not None
+    plans = list(Plan.objects.filter(year=year, organization__path__startswith=province.path).order_by("pk"))
+    plan_ids = [p.pk for p in plans]
+
+    def baseline() -> list[Any]:
+        with connection.cursor() as cursor:
+            cursor.execute(BASELINE_SQL, [plan_ids])
+            return cursor.fetchall()
+
+    baseline()  # warm the cache for both
+    start = time.perf_counter()
+    groups = baseline()
+    t_base = time.perf_counter() - start
+
+    def appraise_all() -> tuple[int, int, int]:
+        subjects = conflicts = over = 0
+        for plan in plans:
+            a = appraise(plan)
+            subjects += len(a.rows)
+            conflicts += sum(len(r.conflicts) for r in a.rows)
+            over += sum(1 for q in a.quota if not q["ok"])
+        return subjects, conflicts, over
+
+    if args.profile:
+        import cProfile
+        import pstats
+
+        prof = cProfile.Profile()
+        prof.enable()
+    start = time.perf_counter()
+    subjects, conflicts, over = appraise_all()
+    t_app = time.perf_counter() - start
+    if args.profile:
+        prof.disable()
+        pstats.Stats(prof).sort_stats("tottime").print_stats(25)
+    base_subjects = sum(g[-1] for g in groups)
+    assert base_subjects == subjects, (base_subjects, subjects)
+    base_over = sum(1 for g in groups if g[2] > g[6])
+    print(
+        f"database: {connection.vendor}; province: {province.name}; plans: {len(plans):,}; "
+        f"reviewed subjects: {subjects:,}; conflicts listed: {conflicts:,}"
+    )
+    print(
+        f"baseline (one SQL aggregate, counts and caps): {t_base:8.3f} s  ({base_over:,} groups over the cap)"
+    )
+    print(f"appraise (decisions.services.appraise × plans): {t_app:8.3f} s  ({over:,} groups over the cap)")
+    ratio = t_app / t_base
+    print(f"appraise ÷ baseline: {ratio:.1f}×  (targets ≤ 3× and < 10 s)")
+    if ratio > 3 or t_app > 10:
+        print("below target", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
