@@ -482,11 +482,11 @@ class Generator:
                 search, sort = name_keys(name)
                 cccd = ""
                 if rng.random() < 0.85:
-                    self.cccd += 1
+                    # Unique across runs on one database: derived from the (unique) card sequence.
+                    seq = self.card - 10_000_000
                     century = (0 if born.year < 2000 else 2) + (0 if male else 1)
-                    cccd = f"{spec.province + 1:03d}{century}{born.year % 100:02d}{self.cccd % 1_000_000:06d}"
-                    if self.cccd >= 1_000_000:  # keep it unique past a million: vary the province digits
-                        cccd = f"{(spec.province + 1 + 100 * (self.cccd // 1_000_000)) % 1000:03d}{cccd[3:]}"
+                    head = (spec.province + 1 + 100 * (seq // 1_000_000)) % 1000
+                    cccd = f"{head:03d}{century}{born.year % 100:02d}{seq % 1_000_000:06d}"
                 address = f"Số {rng.randrange(1, 200)}, phố {rng.choice(names.STREETS)}"
                 add(
                     T_MEMBER,
