@@ -79,7 +79,10 @@ class Sink:
             self.order.append(table.name)
         buf.append(row + table.tail)
         if len(buf) >= self.batch:
-            self._flush(table.name)
+            self._full(table.name)
+
+    def _full(self, name: str) -> None:
+        self._flush(name)
 
     def checkpoint(self) -> None:
         """Write every pending row (parents first) and commit."""
@@ -109,6 +112,16 @@ class BulkCreateSink(Sink):
     def __init__(self, batch: int = 2_000) -> None:
         super().__init__(batch)
 
+    def _full(self, name: str) -> None:
+        # Foreign keys are checked at each commit here: write every table, parents first, together.
+        with transaction.atomic():
+            for n in self.order:
+                if self.buffers[n]:
+                    self._flush(n)
+
+    def checkpoint(self) -> None:
+        self._full("")
+
     def _write(self, table: Table, rows: list[tuple[Any, ...]]) -> None:
         objs = []
         js = [i for i, c in enumerate(table.all_columns) if c in table.json_columns]
@@ -118,10 +131,9 @@ class BulkCreateSink(Sink):
                 values[i] = json.loads(values[i])
             obj = table.model(**dict(zip(table.attnames, values, strict=True)))
             objs.append(obj)
-        with transaction.atomic():
-            # auto_now fields would be overwritten by pre_save: bulk_create keeps the given values
-            # only for auto_now_add; that difference does not matter to anything reading the data.
-            table.model.objects.bulk_create(objs, batch_size=500)
+        # auto_now fields take the time of the load here (pre_save), not the fixed stamp: nothing
+        # reading the data depends on them.
+        table.model.objects.bulk_create(objs, batch_size=500)
 
 
 class CopySink(Sink):
