@@ -129,6 +129,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# The demo's clock (dd/mm/yyyy or yyyy-mm-dd): deadlines and progress are computed as of this date.
+KIEMDIEM_TODAY = None
+if os.environ.get("KIEMDIEM_TODAY"):
+    import datetime as _dt
+
+    _raw = os.environ["KIEMDIEM_TODAY"]
+    KIEMDIEM_TODAY = _dt.datetime.strptime(_raw, "%d/%m/%Y" if "/" in _raw else "%Y-%m-%d").date()
+
 LANGUAGE_CODE = "vi"
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from kiemdiem.audit.services import record
+from kiemdiem.lib import dates
 from kiemdiem.members.models import Discipline, Position, StateRating, period_q
 from kiemdiem.plans.models import INDIVIDUAL_KINDS, Plan, PlanSubject, SubjectKind
 from kiemdiem.reviews.models import (
@@ -585,7 +586,7 @@ def publish_results(plan: Plan, actor: Any) -> int:
 
 def progress(plan: Plan, today: dt.date | None = None) -> list[dict[str, Any]]:
     """Tiến độ per cell and step against the plan's deadlines: done / late / missing, with the lists."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     steps = {s.code: s for s in plan.steps.all()}
     rows = []
     subjects = plan.subjects.filter(reviewed=True)

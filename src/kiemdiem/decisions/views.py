@@ -23,10 +23,10 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kiemdiem.audit.services import diff, record
+from kiemdiem.lib import dates
 from kiemdiem.organizations.models import Organization
 from kiemdiem.plans.models import INDIVIDUAL_KINDS, Plan, PlanSubject, SubjectKind
 from kiemdiem.reviews.models import Level, Review, ReviewPlace
@@ -613,7 +613,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     if not scope.can_watch_progress(plan):
         raise PermissionDenied
     asked = request.GET.get("ngay", "")
-    today = _parse_day(asked) or timezone.localdate()
+    today = _parse_day(asked) or dates.today()
     rows = services.progress(plan, today=today)
     totals: dict[str, dict[str, Any]] = {}
     for row in rows:
@@ -745,7 +745,7 @@ def remediation_subject(request: HttpRequest, pk: int) -> HttpResponse:
         "items": subject.remediation_items.all(),
         "form": form,
         "can_edit": can_edit,
-        "today": timezone.localdate(),
+        "today": dates.today(),
     }
     return render(request, "decisions/remediation_subject.html", context, status=400 if form.errors else 200)
 
@@ -820,7 +820,7 @@ def my_results(request: HttpRequest) -> HttpResponse:
         "member_linked": bool(member_id),
         "entries": entries,
         "items": items,
-        "today": timezone.localdate(),
+        "today": dates.today(),
         "levels": Level.choices,
     }
     return render(request, "decisions/my_results.html", context)

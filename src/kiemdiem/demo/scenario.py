@@ -40,8 +40,11 @@ from kiemdiem.reviews.services import (
 )
 
 D = dt.date
+# The demo runs as of 26/11/2020 (kiemdiem demo --ngay): the cells' reports were due 24/11, the
+# members' reviews are due 27/11 and the meetings 28/11. The demo secretary's and member's cell
+# (Tổ dân phố số 1) is in progress, so that they can do their part in the browser.
 FINISHED = [
-    "TT-TDP01",
+    "TT-TDP09",
     "TT-TDP03",
     "TT-TDP05",
     "TT-TDP07",
@@ -51,7 +54,7 @@ FINISHED = [
     "TT-QS",
     "TT-TDP20",
 ]
-IN_PROGRESS = ["TT-TDP02", "TT-TDP04", "TT-TDP06", "TT-TDP08", "TT-TH", "TT-MN", "TT-TDP10", "TT-TDP12"]
+IN_PROGRESS = ["TT-TDP01", "TT-TDP02", "TT-TDP04", "TT-TDP06", "TT-TDP08", "TT-TH", "TT-MN", "TT-TDP10", "TT-TDP12"]
 # every other cell is late: nothing submitted by the deadline
 
 STRENGTHS = [
@@ -146,9 +149,17 @@ def load_2020(seed: int = 2020) -> Plan:
         "lãnh đạo UBND, Ủy ban MTTQ và các đoàn thể phường."
     )
     plan.save()
+    # Collective first: the cells' reports by 24/11, members' reviews and comments by 27/11, the
+    # cells' meetings by 28/11; the committee's collectives and leaders by 05/12.
+    cell_due = {
+        "bao_cao_tap_the": D(2020, 11, 24),
+        "ban_kiem_diem": D(2020, 11, 27),
+        "lay_y_kien": D(2020, 11, 27),
+        "hoi_nghi": D(2020, 11, 28),
+    }
     for step in plan.steps.all():
-        if step.code in ("bao_cao_tap_the", "ban_kiem_diem", "lay_y_kien", "hoi_nghi"):
-            step.due_cells = D(2020, 11, 28)
+        if step.code in cell_due:
+            step.due_cells = cell_due[step.code]
         if step.code != "trien_khai":
             step.due_committee = D(2020, 12, 5)
         if step.code == "trien_khai":
@@ -208,6 +219,7 @@ def load_2020(seed: int = 2020) -> Plan:
         if code not in cell_reviews and rng.random() < 0.5:
             reviews.append(_review(s, "HTTNV", rng, submitted=False, grades={}))
     chosen_excellent: set[int] = set()
+    demo_member_id = User.objects.get(username="dangvien").member_id
     for s in subjects:
         if s.kind not in INDIVIDUAL_KINDS:
             continue
@@ -215,6 +227,8 @@ def load_2020(seed: int = 2020) -> Plan:
         elderly = s.member.date_of_birth.year < 1950
         excellent = rng.random() < 0.12 and s.member not in disciplined
         level = "HTXSNV" if excellent else ("HTNV" if rng.random() < 0.06 else "HTTNV")
+        if s.member_id == demo_member_id:
+            continue  # the demo member writes his/her own review in the browser
         if code in FINISHED:
             submitted = True
         elif code in IN_PROGRESS:
@@ -263,7 +277,7 @@ def load_2020(seed: int = 2020) -> Plan:
         present = [m for m in roll if rng.random() < 0.88]
         meeting = open_meeting(
             plan,
-            date=D(2020, 11, 26),
+            date=D(2020, 11, 25),
             actor=office,
             organization=cell,
             attendees=present,
@@ -297,7 +311,7 @@ def load_2020(seed: int = 2020) -> Plan:
         )
 
     # The standing committee decides the finished cells: members first, then the cells, then their heads.
-    decision = Decision.objects.create(plan=plan, number="15-QĐ/ĐU", date=D(2020, 12, 3), created_by=standing)
+    decision = Decision.objects.create(plan=plan, number="15-QĐ/ĐU", date=D(2020, 11, 26), created_by=standing)
     heads = set(
         Position.objects.filter(is_head=True, organization__code__in=FINISHED).values_list(
             "member_id", flat=True

@@ -27,5 +27,18 @@ def parse_vn_date(value: object) -> dt.date | None:
     raise ValueError(f"Ngày “{text}” không hợp lệ (cần dạng dd/mm/yyyy)")
 
 
+def today() -> dt.date:
+    """Today's date for deadlines and progress: ``KIEMDIEM_TODAY`` when set (the demo's clock), else the local date.
+
+    The demo runs the 2020 campaign as of 26/11/2020 so that its deadlines are still ahead; a real
+    installation leaves ``KIEMDIEM_TODAY`` unset.
+    """
+    from django.conf import settings
+    from django.utils import timezone
+
+    fixed = getattr(settings, "KIEMDIEM_TODAY", None)
+    return fixed or timezone.localdate()
+
+
 def format_vn_date(value: dt.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""

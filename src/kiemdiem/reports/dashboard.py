@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
 from kiemdiem.decisions.models import DecisionEntry
 from kiemdiem.decisions.services import progress
+from kiemdiem.lib import dates
 
 from . import charts
 from .views import charts_for, related_plans, report, watchable_plans
@@ -31,7 +30,7 @@ def dashboard_context(scope: Any) -> dict[str, Any]:
     decided = next((p for p in plans if p.pk in decided_ids), plan)
     root = decided.organization
     data = report(scope, root, [decided], decided.year, related_plans(plans, root))
-    today = timezone.localdate()
+    today = dates.today()
     block: dict[str, Any] = {
         "plan": plan,
         "decided": decided,

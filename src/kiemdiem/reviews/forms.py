@@ -9,8 +9,8 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.utils import timezone
 
+from kiemdiem.lib import dates
 from kiemdiem.plans.models import COLLECTIVE_KINDS, PlanSubject
 
 from .models import GROUP_SOURCES, FeedbackRequest, FeedbackSource, Level, Review
@@ -264,7 +264,7 @@ class FeedbackRequestForm(forms.Form):
 
     def clean_due_date(self) -> dt.date:
         due: dt.date = self.cleaned_data["due_date"]
-        if due < timezone.localdate():
+        if due < dates.today():
             raise forms.ValidationError("Hạn trả lời không được trước hôm nay.")
         return due
 
@@ -285,7 +285,7 @@ class FeedbackResponseForm(forms.Form):
     anonymous = forms.BooleanField(label="Gửi ẩn danh (ý kiến chung của tập thể)", required=False)
 
     def __init__(self, *args: Any, request_obj: FeedbackRequest, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"responded_on": timezone.localdate()})
+        kwargs.setdefault("initial", {"responded_on": dates.today()})
         super().__init__(*args, **kwargs)
         if request_obj.source not in GROUP_SOURCES:
             del self.fields["anonymous"]

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kiemdiem.audit.services import record
+from kiemdiem.lib import dates
 from kiemdiem.members.models import Member, Position
 from kiemdiem.plans.models import COLLECTIVE_KINDS, INDIVIDUAL_KINDS, DeadlineLevel, PlanSubject, SubjectKind
 from kiemdiem.rules.procedure import draft_sent_in_time
@@ -90,7 +91,7 @@ def is_locked(review: Review, today: dt.date | None = None) -> bool:
     if review.status == ReviewStatus.SUBMITTED:
         return True
     due = review_deadline(review.subject, review.place)
-    return due is not None and (today or timezone.localdate()) > due
+    return due is not None and (today or dates.today()) > due
 
 
 def prior_remediation_text(subject: PlanSubject) -> str:
@@ -382,8 +383,8 @@ def respond_feedback(
         raise ValidationError(
             {"anonymous": "Chỉ ý kiến của tập thể (đảng viên trong chi bộ, đoàn thể) mới được ẩn danh."}
         )
-    day = responded_on or timezone.localdate()
-    if day > timezone.localdate():
+    day = responded_on or dates.today()
+    if day > dates.today():
         raise ValidationError({"responded_on": "Ngày nhận xét không được sau hôm nay."})
     response = FeedbackResponse.objects.create(
         request=request,

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from kiemdiem.audit.services import record
 from kiemdiem.decisions.models import DecisionEntry
+from kiemdiem.lib import dates
 from kiemdiem.organizations.models import LeadershipCollective
 from kiemdiem.plans.models import COLLECTIVE_KINDS, INDIVIDUAL_KINDS, Plan, PlanSubject, SubjectKind
 
@@ -163,7 +164,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         "managed": managed,
         "feedback_open": feedback_open,
         "has_feedback": scope.feedback_requests().exists(),
-        "today": timezone.localdate(),
+        "today": dates.today(),
     }
     return render(request, "reviews/my_tasks.html", context)
 
@@ -648,7 +649,7 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reviews/feedback_list.html",
-        {"page": page, "missing_only": bool(request.GET.get("con_thieu")), "today": timezone.localdate()},
+        {"page": page, "missing_only": bool(request.GET.get("con_thieu")), "today": dates.today()},
     )
 
 

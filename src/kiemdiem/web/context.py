@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -27,4 +28,4 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if scope.can_manage_registry:
         nav.append(("Nhập / xuất dữ liệu", reverse("import_export")))
         nav.append(("Tài khoản", reverse("bulk_accounts")))
-    return {"nav": nav, "scope": scope}
+    return {"nav": nav, "scope": scope, "demo_today": getattr(settings, "KIEMDIEM_TODAY", None)}

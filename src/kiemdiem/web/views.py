@@ -9,9 +9,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from kiemdiem.lib import dates
 from kiemdiem.lib.dates import parse_vn_date
 from kiemdiem.members.models import ActivityStatus, Member, Membership, period_q
 from kiemdiem.organizations.models import CELL_KINDS
@@ -20,7 +20,7 @@ from kiemdiem.organizations.models import CELL_KINDS
 def _day_param(request: HttpRequest) -> tuple[dt.date, str]:
     """The ``?ngay=dd/mm/yyyy`` parameter (today when absent or invalid) and an error message."""
     raw = request.GET.get("ngay", "").strip()
-    today = timezone.localdate()
+    today = dates.today()
     if not raw:
         return today, ""
     try:

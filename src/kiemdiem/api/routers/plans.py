@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Query, Router, Status
 
 from kiemdiem.accounts.scope import Scope
 from kiemdiem.decisions import services as decisions
+from kiemdiem.lib import dates
 from kiemdiem.organizations.models import OrgKind
 from kiemdiem.plans import services
 from kiemdiem.plans.models import Plan, PlanAcknowledgement, PlanSubject, SubjectKind
@@ -281,7 +281,7 @@ def progress(
     cells = None if whole else {c.pk for c in scope.secretary_cells() if scope.can_run_meeting(plan, c)}
     if cells is not None and not cells:
         out.forbidden(NO_PROGRESS)
-    day = date or timezone.localdate()
+    day = date or dates.today()
     visible_ids = set(visible.values_list("pk", flat=True))
     rows = []
     for row in decisions.progress(plan, today=day):

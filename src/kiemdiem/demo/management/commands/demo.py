@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from kiemdiem.demo import scenario, seed
+from kiemdiem.lib.dates import parse_vn_date
 
 
 class Command(BaseCommand):
@@ -21,6 +22,12 @@ class Command(BaseCommand):
             "--addr", default="127.0.0.1:8000", help="Địa chỉ máy chủ (mặc định 127.0.0.1:8000)."
         )
         parser.add_argument("--seed", type=int, default=2020)
+        parser.add_argument(
+            "--ngay",
+            default="26/11/2020",
+            help="Ngày giả lập của bản demo (dd/mm/yyyy): hạn chót và tiến độ tính theo ngày này "
+            "(mặc định 26/11/2020, giữa đợt kiểm điểm năm 2020); 'nay' để dùng ngày hôm nay.",
+        )
 
     def handle(self, *args: object, **opts: object) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -40,6 +47,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Tài khoản demo (mật khẩu chung: {seed.DEMO_PASSWORD}):")
         for label, username in seed.DEMO_LOGINS.items():
             self.stdout.write(f"  {label:<45} {username}")
+        if opts["ngay"] != "nay":
+            settings.KIEMDIEM_TODAY = parse_vn_date(opts["ngay"])
+            self.stdout.write(
+                f"Ngày giả lập: {settings.KIEMDIEM_TODAY:%d/%m/%Y} (hạn chót, tiến độ tính theo ngày này; "
+                "dùng --ngay nay để lấy ngày hôm nay)."
+            )
         if not opts["no_serve"]:
             self.stdout.write("\nNhấn Ctrl+C để dừng máy chủ.\n")
             call_command("runserver", str(opts["addr"]), use_reloader=False, use_threading=True)
