@@ -26,9 +26,21 @@ from locust.exception import StopUser
 
 _MANIFEST: dict[str, Any] = json.loads(open(os.environ["LOAD_MANIFEST"], encoding="utf-8").read())
 _ACK = open(os.environ["LOAD_ACK_LOG"], "a", encoding="utf-8", buffering=1)  # noqa: SIM115
-_MEMBERS = iter(random.Random(6).sample(_MANIFEST["members"], len(_MANIFEST["members"])))
-_SECRETARIES = itertools.cycle(_MANIFEST["secretaries"])
+# Sessions logged in by run.py before the rush (same member order); without them, users log in here.
+_SESSIONS: list[dict[str, Any]] = (
+    json.loads(open(os.environ["LOAD_SESSIONS"], encoding="utf-8").read())
+    if os.environ.get("LOAD_SESSIONS")
+    else []
+)
+_MEMBERS = iter(
+    [s for s in _SESSIONS if s["role"] == "member"]
+    or random.Random(6).sample(_MANIFEST["members"], len(_MANIFEST["members"]))
+)
+_SECRETARIES = itertools.cycle([s for s in _SESSIONS if s["role"] == "secretary"] or _MANIFEST["secretaries"])
+_OFFICE = next((s for s in _SESSIONS if s["role"] == "office"), {"username": _MANIFEST["office"]})
 PASSWORD: str = _MANIFEST["password"]
+# Think time between a member's requests, in seconds.
+WAIT = tuple(float(x) for x in os.environ.get("LOAD_WAIT", "1,3").split(","))
 # Autosaves before submitting (a member typing for a while); the smoke run uses fewer.
 SAVES = tuple(int(x) for x in os.environ.get("LOAD_SAVES", "3,8").split(","))
 
@@ -54,7 +66,12 @@ def _loopback_only(environment: Any, **_: Any) -> None:
 class _Session(HttpUser):
     abstract = True
 
-    def _login(self, username: str) -> None:
+    def _login(self, username: str, cookies: list[list[str]] | None = None) -> None:
+        self.username = username
+        if cookies:  # logged in before the rush: reuse the session (same cookie domain and path)
+            for name, value, domain, path in cookies:
+                self.client.cookies.set(name, value, domain=domain, path=path)
+            return
         page = self.client.get("/dang-nhap/", name="login page")
         token = _CSRF_INPUT.search(page.text)
         with self.client.post(
@@ -72,7 +89,6 @@ class _Session(HttpUser):
             if resp.status_code != 302:
                 resp.failure(f"login refused for {username}: {resp.status_code}")
                 raise StopUser
-        self.username = username
 
     def _csrf(self) -> str:
         return self.client.cookies.get("csrftoken", "")
@@ -82,14 +98,14 @@ class MemberUser(_Session):
     """A member: open the tasks, write the review with autosaves, submit it, vote, check the receipt."""
 
     weight = 1
-    wait_time = between(1, 3)
+    wait_time = between(*WAIT)
 
     def on_start(self) -> None:
         try:
             self.member = next(_MEMBERS)
         except StopIteration as exc:
             raise StopUser from exc
-        self._login(self.member["username"])
+        self._login(self.member["username"], self.member.get("cookies"))
         self.review_id: int | None = None
         self.version = 0
         self.sections: list[str] = []
@@ -223,7 +239,7 @@ class SecretaryUser(_Session):
 
     def on_start(self) -> None:
         self.sec = next(_SECRETARIES)
-        self._login(self.sec["username"])
+        self._login(self.sec["username"], self.sec.get("cookies"))
 
     @task(2)
     def dashboard(self) -> None:
@@ -241,7 +257,7 @@ class OfficeUser(_Session):
     wait_time = between(3, 6)
 
     def on_start(self) -> None:
-        self._login(_MANIFEST["office"])
+        self._login(_OFFICE["username"], _OFFICE.get("cookies"))
 
     @task
     def progress(self) -> None:
@@ -254,6 +270,12 @@ _TIMES: list[tuple[str, str, float, bool]] = []
 @events.request.add_listener
 def _record(request_type: str, name: str, response_time: float, exception: Any, **_: Any) -> None:
     _TIMES.append((request_type, name, response_time, exception is None))
+
+
+@events.user_error.add_listener
+def _user_error(user_instance: Any, exception: Exception, tb: Any, **_: Any) -> None:
+    """An exception inside a task (a bug of the test or an unexpected page) counts as an error."""
+    _TIMES.append(("ERROR", f"task error: {type(exception).__name__}", 0.0, False))
 
 
 @events.quitting.add_listener

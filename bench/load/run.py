@@ -134,6 +134,66 @@ def worker_pids(master: int) -> list[int]:
     return [int(p) for p in out.stdout.split()]
 
 
+# ---------------------------------------------------------------------------------- logins
+
+
+def prelogin(host: str, manifest: dict[str, Any], users: int, concurrency: int) -> dict[str, Any]:
+    """Log the simulated users in over HTTP before the rush (real Argon2 verification on the server),
+    ``concurrency`` at a time, and keep their cookies for locust. Returns the sessions and the timings."""
+    import random
+    import re
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    members = random.Random(6).sample(manifest["members"], len(manifest["members"]))[:users]
+    people = (
+        [{"role": "member", **m} for m in members]
+        + [{"role": "secretary", **s} for s in manifest["secretaries"]]
+        + [{"role": "office", "username": manifest["office"]}]
+    )
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+    def one(person: dict[str, Any]) -> tuple[dict[str, Any], float, bool]:
+        with requests.Session() as http:
+            page = http.get(f"{host}/dang-nhap/", timeout=60)
+            found = token.search(page.text)
+            t = time.perf_counter()
+            resp = http.post(
+                f"{host}/dang-nhap/",
+                data={
+                    "username": person["username"],
+                    "password": manifest["password"],
+                    "csrfmiddlewaretoken": found.group(1) if found else "",
+                },
+                headers={"Referer": f"{host}/dang-nhap/"},
+                allow_redirects=False,
+                timeout=60,
+            )
+            ms = 1000 * (time.perf_counter() - t)
+            ok = resp.status_code == 302 and "sessionid" in http.cookies
+            cookies = [[c.name, c.value, c.domain, c.path] for c in http.cookies]
+            return {**person, "cookies": cookies}, ms, ok
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        done = list(pool.map(one, people))
+    wall = time.perf_counter() - started
+    times = [ms for _, ms, _ in done]
+    return {
+        "sessions": [p for p, _, ok in done if ok],
+        "stats": {
+            "logins": len(done),
+            "failures": sum(1 for _, _, ok in done if not ok),
+            "concurrency": concurrency,
+            "per_second": round(len(done) / wall, 1),
+            "p50": round(percentile(times, 50)),
+            "p95": round(percentile(times, 95)),
+            "p99": round(percentile(times, 99)),
+        },
+    }
+
+
 # ---------------------------------------------------------------------------------- results
 
 
@@ -180,6 +240,8 @@ def print_summary(summary: dict[str, Any], check: dict[str, Any], args: argparse
             f"{s['p99']:>7}{s['max']:>7}"
         )
     print("(times in ms)")
+    if "prelogin" in summary:
+        print(f"\nLogins before the rush (Argon2 on the server): {summary['prelogin']}")
     print(f"\nNo lost / duplicated writes: {'PASS' if check.get('ok') else 'FAIL'} {check.get('counts', {})}")
     for line in check.get("failures", []):
         print(f"  FAIL {line}")
@@ -197,11 +259,16 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--members", type=int, default=2000, help="members with accounts (seed + extra)")
     p.add_argument("--smoke", action="store_true", help="20 users, 10 s, seed members only: for CI")
     p.add_argument("--profile", action="store_true", help="py-spy record every gunicorn worker")
+    p.add_argument(
+        "--login-in-test",
+        action="store_true",
+        help="log in inside the measured run (the Argon2 login storm) instead of before it",
+    )
     p.add_argument("--keep-db", action="store_true", help="do not drop the database (debugging)")
     p.add_argument("--out", type=Path, help="folder for the logs, CSVs and result JSON")
     args = p.parse_args(argv)
     if args.smoke:
-        args.users, args.spawn_rate, args.run_time, args.members = 20, 10.0, "10s", 0
+        args.users, args.spawn_rate, args.run_time, args.members = 20, 10.0, "12s", 0
     return args
 
 
@@ -231,6 +298,7 @@ def _run(args: argparse.Namespace, admin: str, name: str) -> dict[str, Any]:
         "LOAD_ACK_LOG": str(out / "acks.jsonl"),
         "LOAD_TIMES": str(out / "times.json"),
         "LOAD_SAVES": "1,2" if args.smoke else os.environ.get("LOAD_SAVES", "3,8"),
+        "LOAD_WAIT": "0.3,1" if args.smoke else os.environ.get("LOAD_WAIT", "1,3"),
     }
     (out / "acks.jsonl").write_text("")
     server: subprocess.Popen[bytes] | None = None
@@ -278,9 +346,14 @@ def _run(args: argparse.Namespace, admin: str, name: str) -> dict[str, Any]:
         wait_http(f"{host}/dang-nhap/")
         for _ in range(4 * args.workers):  # each worker imports and compiles its templates once
             wait_http(f"{host}/dang-nhap/")
-        log(
-            f"gunicorn pid {server.pid} on {host}, {args.workers} workers; locust {args.users} users, {args.run_time}"
-        )
+        log(f"gunicorn pid {server.pid} on {host}, {args.workers} workers")
+        if not args.login_in_test:
+            logins = prelogin(host, manifest, args.users, args.workers)
+            (out / "sessions.json").write_text(json.dumps(logins["sessions"]))
+            env["LOAD_SESSIONS"] = str(out / "sessions.json")
+            result["prelogin"] = logins["stats"]
+            log(f"logged in before the rush: {logins['stats']}")
+        log(f"locust {args.users} users, {args.run_time}")
         if args.profile:
             duration = int(_seconds(args.run_time)) + 5
             for pid in worker_pids(server.pid):
@@ -353,6 +426,8 @@ def _run(args: argparse.Namespace, admin: str, name: str) -> dict[str, Any]:
     times = json.loads((out / "times.json").read_text(encoding="utf-8"))
     summary = summarize(times, wall)
     summary["members"] = len(manifest["members"])
+    if "prelogin" in result:
+        summary["prelogin"] = result["prelogin"]
     subprocess.run(
         [
             sys.executable,
