@@ -234,7 +234,7 @@ class MemberUser(_Session):
 class SecretaryUser(_Session):
     """A cell secretary watching the cell: the dashboard and the cell's review page."""
 
-    fixed_count = 10
+    fixed_count = int(os.environ.get("LOAD_SECRETARIES", "10"))
     wait_time = between(2, 5)
 
     def on_start(self) -> None:
@@ -253,8 +253,8 @@ class SecretaryUser(_Session):
 class OfficeUser(_Session):
     """The committee office watching the plan's progress."""
 
-    fixed_count = 2
-    wait_time = between(3, 6)
+    fixed_count = 1
+    wait_time = between(2, 5)
 
     def on_start(self) -> None:
         self._login(_OFFICE["username"], _OFFICE.get("cookies"))

@@ -137,7 +137,9 @@ def worker_pids(master: int) -> list[int]:
 # ---------------------------------------------------------------------------------- logins
 
 
-def prelogin(host: str, manifest: dict[str, Any], users: int, concurrency: int) -> dict[str, Any]:
+def prelogin(
+    host: str, manifest: dict[str, Any], users: int, secretaries: int, concurrency: int
+) -> dict[str, Any]:
     """Log the simulated users in over HTTP before the rush (real Argon2 verification on the server),
     ``concurrency`` at a time, and keep their cookies for locust. Returns the sessions and the timings."""
     import random
@@ -146,10 +148,12 @@ def prelogin(host: str, manifest: dict[str, Any], users: int, concurrency: int) 
 
     import requests
 
-    members = random.Random(6).sample(manifest["members"], len(manifest["members"]))[:users]
+    members = random.Random(6).sample(manifest["members"], len(manifest["members"]))[
+        : users - secretaries - 1
+    ]
     people = (
         [{"role": "member", **m} for m in members]
-        + [{"role": "secretary", **s} for s in manifest["secretaries"]]
+        + [{"role": "secretary", **s} for s in manifest["secretaries"][:secretaries]]
         + [{"role": "office", "username": manifest["office"]}]
     )
     token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -257,6 +261,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--run-time", default="60s")
     p.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (default 4 on 2 cores)")
     p.add_argument("--members", type=int, default=2000, help="members with accounts (seed + extra)")
+    p.add_argument("--secretaries", type=int, default=10, help="cell secretaries among the users")
     p.add_argument("--smoke", action="store_true", help="20 users, 10 s, seed members only: for CI")
     p.add_argument("--profile", action="store_true", help="py-spy record every gunicorn worker")
     p.add_argument(
@@ -269,6 +274,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.smoke:
         args.users, args.spawn_rate, args.run_time, args.members = 20, 10.0, "12s", 0
+        args.secretaries = 3
     return args
 
 
@@ -298,6 +304,7 @@ def _run(args: argparse.Namespace, admin: str, name: str) -> dict[str, Any]:
         "LOAD_ACK_LOG": str(out / "acks.jsonl"),
         "LOAD_TIMES": str(out / "times.json"),
         "LOAD_SAVES": "1,2" if args.smoke else os.environ.get("LOAD_SAVES", "3,8"),
+        "LOAD_SECRETARIES": str(args.secretaries),
         "LOAD_WAIT": "0.3,1" if args.smoke else os.environ.get("LOAD_WAIT", "1,3"),
     }
     (out / "acks.jsonl").write_text("")
@@ -332,6 +339,7 @@ def _run(args: argparse.Namespace, admin: str, name: str) -> dict[str, Any]:
                 str(args.workers),
                 "-b",
                 f"127.0.0.1:{port}",
+                "--preload",
                 "--backlog",
                 "2048",
                 "--timeout",
@@ -348,7 +356,7 @@ def _run(args: argparse.Namespace, admin: str, name: str) -> dict[str, Any]:
             wait_http(f"{host}/dang-nhap/")
         log(f"gunicorn pid {server.pid} on {host}, {args.workers} workers")
         if not args.login_in_test:
-            logins = prelogin(host, manifest, args.users, args.workers)
+            logins = prelogin(host, manifest, args.users, args.secretaries, args.workers)
             (out / "sessions.json").write_text(json.dumps(logins["sessions"]))
             env["LOAD_SESSIONS"] = str(out / "sessions.json")
             result["prelogin"] = logins["stats"]
