@@ -135,7 +135,7 @@ def web_cycle(w: Ward) -> dict[str, object]:
     return found
 
 
-def restore_remediation(w: Ward) -> None:
+def restore_remediation(w: Ward, kwargs: object = None) -> None:
     """Put back the remediation items a deletion took away (same primary keys), before each request."""
     from kiemdiem.decisions.models import RemediationItem
 

@@ -17,12 +17,18 @@ nothing in the database.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import itertools
 import json
 import re
+import subprocess
+import threading
+import unicodedata
+import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -34,6 +40,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kiemdiem.accounts.models import User
 from kiemdiem.api.models import ApiToken
+from kiemdiem.documents.render import CONTENT_TYPES
 
 from .factories import Ward
 from .matrix_fixtures import restore_remediation, web_cycle
@@ -436,6 +443,7 @@ NO_CONTENT = "204"
 DENIED = "403 or 404"
 REFUSED = "403, 404 or 422"  # a write naming a target outside the scope: refused, however phrased
 NOT_FOUND = "404"
+FORBIDDEN = "403"  # an object in the role's scope, without the right to this use of it
 BAD_REQUEST = "400"  # a form posted empty: shown again with its errors
 CONFLICT = "409"
 NOT_ALLOWED = "405"
@@ -462,12 +470,18 @@ class Scoped:
     ok: str = OK
     # When given (a table like the *_SEEN ones): only the objects each role may change succeed.
     editable: Mapping[str, frozenset[str]] | None = None
+    # When given: objects outside the scope are 404 (never a 403 that confirms they exist), and on
+    # objects in scope ``rule(principal, keys)`` gives the outcome; ``keys`` are the objects' keys
+    # followed by the page's fixed values as "name=value" (``Page.fixed``).
+    rule: Callable[[str, tuple[str, ...]], str] | None = None
 
     def outcome(self, principal: str, visible: bool, keys: tuple[str, ...] = ()) -> str:
         if principal == ANONYMOUS:
             return UNAUTHORIZED if self.api else TO_LOGIN_NEXT
         if not visible:
-            return DENIED
+            return NOT_FOUND if self.rule is not None else DENIED
+        if self.rule is not None:
+            return self.rule(principal, keys)
         if self.editable is not None and not all(k in self.editable[principal] for k in keys):
             return DENIED
         return self.ok if self.writers is None or principal in self.writers else DENIED
@@ -517,8 +531,12 @@ class Page:
     why: str = ""
     # Web pages taking their object in the query string: ``query(ward, url_kwargs)`` -> "?…".
     query: Callable[[Ward, Mapping[str, object]], str] | None = None
-    # Called before each request (e.g. to put back what an allowed deletion took away).
-    before: Callable[[Ward], None] | None = None
+    # Called with (ward, URL kwargs) before each request (e.g. to put back what an allowed deletion
+    # took away).
+    before: Callable[[Ward, Mapping[str, object]], None] | None = None
+    # Values of the parameters that are not objects (``<slug:kind>``, ``<slug:fmt>``, or a value that
+    # ``query``/``before`` read): each dict is one variant, tried with every filling of the objects.
+    fixed: tuple[Mapping[str, str], ...] = ()
 
 
 def read_only(get: Rule | Scoped, **kw: object) -> Page:
@@ -1072,6 +1090,154 @@ PAGES |= {
 }
 
 
+# --- Văn bản, biểu mẫu (documents): downloads and the batch of every member's form ------------------
+# Rules (the documents engineer's summary, checked against documents/access.py): every reader of the
+# plan downloads the plan and the blank forms; the office and the standing committee of the plan's
+# committee (APPRAISERS) every document; a cell secretary the documents of his/her cell (with
+# ``?chi_bo=``) and the forms of its members; a member his/her own form, and own result notice once
+# published. Objects outside the scope: 404; in scope without the right: 403. DOCX everywhere (fast),
+# PDF on the decision only. The bodies' text (python-docx XML, pdftotext) goes through the leak check.
+def _by_plan(prefix: str) -> dict[str, frozenset[str]]:
+    """Objects whose scope is their plan's (looked up in scope.plans()): WEB_PLANS_SEEN renamed."""
+    return {p: frozenset(prefix + k.removeprefix("plan") for k in WEB_PLANS_SEEN[p]) for p in PRINCIPALS}
+
+
+OBJECT_KINDS |= {
+    "document_subject": (
+        _web("subject_an", "subject_cuong", "subject_xa", "subject_cell_a"),
+        REVIEW_SUBJECTS_SEEN,
+    ),
+    "plan_decision": (_web("decision_ward", "decision_other"), _by_plan("decision")),
+    "plan_meeting": (_web("meeting_ward", "meeting_other"), _by_plan("meeting")),
+}
+DECIDED = frozenset({"subject_an", "subject_xa"})  # the subjects with a decision entry
+
+
+def _plan_cell(w: Ward, kwargs: Mapping[str, object]) -> str:
+    """``?chi_bo=`` of the plan's own cell (A for the ward's plan) when the variant asks for it."""
+    if kwargs.get("chi_bo") != "cell":
+        return ""
+    return _meeting_cell(w, kwargs)
+
+
+def _decided(w: Ward, kwargs: Mapping[str, object]) -> None:
+    """The decision entries (An; Xa) published or not as the variant says (``cong_bo``), each with a
+    re-classification (Mẫu 03) to download."""
+    from django.utils import timezone
+
+    from kiemdiem.decisions.models import DecisionEntry, Reclassification
+
+    if not hasattr(w, "_decided"):
+        found = web_cycle(w)
+        w._decided = [found[key].pk for key in ("entry_ward", "entry_other")]  # type: ignore[attr-defined]
+        for pk in w._decided:  # type: ignore[attr-defined]
+            Reclassification.objects.create(
+                entry_id=pk,
+                old_level="HTTNV",
+                new_level="HTNV",
+                reason="Phát hiện vi phạm",
+                date=dt.date.today(),
+            )
+    published = timezone.now() if kwargs.get("cong_bo") == "1" else None
+    DecisionEntry.objects.filter(pk__in=w._decided).update(published_at=published)  # type: ignore[attr-defined]
+
+
+def _plan_document(principal: str, keys: tuple[str, ...]) -> str:
+    if "kind=ke-hoach" in keys:
+        return OK  # every reader of the plan
+    if principal in APPRAISERS or (principal == "secretary" and "chi_bo=cell" in keys):
+        return OK  # the opinion summary: the committee (whole plan or a cell), a secretary his/her cell
+    return FORBIDDEN
+
+
+def _subject_document(principal: str, keys: tuple[str, ...]) -> str:
+    subject = keys[0]
+    if "kind=ban-kiem-diem" in keys:
+        own_cell = principal == "secretary" and subject in {"subject_an", "subject_cell_a"}
+        myself = principal == "member" and subject == "subject_an"
+        return OK if principal in APPRAISERS or own_cell or myself else FORBIDDEN
+    if principal in APPRAISERS:  # the notice, the re-classification: only where there is a decision
+        return OK if subject in DECIDED else NOT_FOUND
+    if principal == "member" and subject == "subject_an" and "kind=thong-bao" in keys and "cong_bo=1" in keys:
+        return OK  # own result, once published
+    return FORBIDDEN if subject in DECIDED else DENIED  # no entry: 404 before the permission check
+
+
+def _meeting_document(principal: str, keys: tuple[str, ...]) -> str:
+    own_cell = principal == "secretary" and keys[0] == "meeting_ward"
+    return OK if principal in APPRAISERS or own_cell else FORBIDDEN
+
+
+def _batch(principal: str, keys: tuple[str, ...]) -> str:
+    if principal in APPRAISERS or (principal == "secretary" and "chi_bo=cell" in keys):
+        return REDIRECT
+    return FORBIDDEN
+
+
+DOCX = {"fmt": "docx"}
+BATCH = ({}, {"chi_bo": "cell"})  # the whole plan, or the plan's own cell
+PAGES |= {
+    "ke-hoach/<int:pk>/van-ban/": get_post(
+        Scoped(rule=lambda p, keys: OK),
+        params={"pk": "cycle_plan"},
+        why="plan readers; the list is filtered by role (the leak check reads it)",
+    ),
+    "ke-hoach/<int:pk>/van-ban/<slug:kind>.<slug:fmt>": get_post(
+        Scoped(rule=_plan_document),
+        params={"pk": "cycle_plan"},
+        fixed=(
+            {"kind": "ke-hoach"} | DOCX,
+            {"kind": "tong-hop-y-kien"} | DOCX,
+            {"kind": "tong-hop-y-kien", "chi_bo": "cell"} | DOCX,
+        ),
+        query=_plan_cell,
+        why="a download: POST does the same as GET",
+    ),
+    "doi-tuong/<int:pk>/van-ban/<slug:kind>.<slug:fmt>": get_post(
+        Scoped(rule=_subject_document),
+        params={"pk": "document_subject"},
+        fixed=(
+            {"kind": "ban-kiem-diem"} | DOCX,
+            {"kind": "thong-bao", "cong_bo": "0"} | DOCX,
+            {"kind": "thong-bao", "cong_bo": "1"} | DOCX,
+            {"kind": "xep-loai-lai"} | DOCX,
+        ),
+        before=_decided,
+        why="form: committee, cell secretary, self; notice: committee, self once published; Mẫu 03: committee",
+    ),
+    "quyet-dinh/<int:pk>/van-ban.<slug:fmt>": get_post(
+        Scoped(rule=lambda p, keys: OK if p in APPRAISERS else FORBIDDEN),
+        params={"pk": "plan_decision"},
+        fixed=(DOCX, {"fmt": "pdf"}),
+        why="the committee's office and standing committee; the one pattern tried as PDF too",
+    ),
+    "hoi-nghi/<int:pk>/bien-ban.<slug:fmt>": get_post(
+        Scoped(rule=_meeting_document),
+        params={"pk": "plan_meeting"},
+        fixed=(DOCX,),
+        why="the committee, and the secretary of the meeting's cell",
+    ),
+    "ke-hoach/<int:pk>/van-ban/hang-loat/": Page(
+        methods={"GET": Scoped(rule=lambda p, keys: REDIRECT), "POST": Scoped(rule=_batch)},
+        params={"pk": "cycle_plan"},
+        fixed=BATCH,
+        query=_plan_cell,
+        writers=APPRAISERS | {"secretary"},
+        why="POST builds the batch (a few forms: inside the request) into DATA_DIR; GET goes to the page",
+    ),
+    "ke-hoach/<int:pk>/van-ban/hang-loat/tien-do/": get_post(
+        Scoped(rule=lambda p, keys: OK),
+        params={"pk": "cycle_plan"},
+        why="JSON of the caller's own job (none in these sessions); owners: test_document_batch_*",
+    ),
+    "ke-hoach/<int:pk>/van-ban/hang-loat/tai-ve/": get_post(
+        Scoped(rule=lambda p, keys: NOT_FOUND),
+        params={"pk": "cycle_plan"},
+        why="no job in these sessions: 404; the owner's download: test_document_batch_*",
+    ),
+}
+
+
 # --- the project's URL patterns -----------------------------------------------------------------
 def _walk(patterns: list, prefix: str = "") -> Iterator[str]:
     for p in patterns:
@@ -1104,21 +1270,47 @@ def _fill(route: str, values: Mapping[str, object]) -> str:
 
 
 # --- checks ----------------------------------------------------------------------------------------
-def _text(response: HttpResponse) -> str:
-    """The response as a person would read it (JSON escapes like \\u1ec5 decoded)."""
-    if getattr(response, "streaming", False):
-        raw = b"".join(response.streaming_content)  # type: ignore[attr-defined]
-    else:
-        raw = response.content
-    if raw.startswith(b"PK"):  # XLSX: the cells' text
-        from openpyxl import load_workbook
+_DOCX_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
 
-        book = load_workbook(io.BytesIO(raw), read_only=True)
-        return "\n".join(
-            " ".join(str(v) for v in row if v is not None)
-            for ws in book.worksheets
-            for row in ws.iter_rows(values_only=True)
-        )
+
+def _file_text(raw: bytes) -> str:
+    """The text of a downloaded file as a person would read it: XLSX cells, DOCX paragraphs (body,
+    tables, headers and footers), PDF text (pdftotext), each file of a ZIP; else the bytes decoded."""
+    if raw.startswith(b"PK"):
+        book = zipfile.ZipFile(io.BytesIO(raw))
+        names = book.namelist()
+        if "xl/workbook.xml" in names:  # XLSX: the cells' text
+            from openpyxl import load_workbook
+
+            sheets = load_workbook(io.BytesIO(raw), read_only=True).worksheets
+            return "\n".join(
+                " ".join(str(v) for v in row if v is not None)
+                for ws in sheets
+                for row in ws.iter_rows(values_only=True)
+            )
+        if "word/document.xml" in names:  # DOCX: runs joined, one line per paragraph
+            xml = "".join(book.read(n).decode() for n in names if _DOCX_PARTS.fullmatch(n))
+            xml = re.sub(r"</w:p>|<w:br/>|<w:tab/>", "\n", xml)
+            return html.unescape(re.sub(r"<[^>]+>", "", xml))
+        return "\n".join(_file_text(book.read(n)) for n in names if not n.endswith("/"))
+    if raw.startswith(b"%PDF"):
+        done = subprocess.run(["pdftotext", "-q", "-", "-"], input=raw, capture_output=True, check=False)
+        if done.returncode == 0:  # lines joined: a name wrapped at the end of a line is still found
+            return " ".join(unicodedata.normalize("NFC", done.stdout.decode()).split())
+    return raw.decode("utf-8-sig", errors="replace")
+
+
+def _body(response: HttpResponse) -> bytes:
+    if getattr(response, "streaming", False):
+        response._matrix_body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    return getattr(response, "_matrix_body", None) or response.content
+
+
+def _text(response: HttpResponse) -> str:
+    """The response as a person would read it (JSON escapes like \\u1ec5 decoded; files' text)."""
+    raw = _body(response)
+    if raw.startswith((b"PK", b"%PDF")):
+        return _file_text(raw)
     body = raw.decode("utf-8-sig", errors="replace")
     if "json" in response.get("Content-Type", ""):
         try:
@@ -1139,6 +1331,7 @@ def _matches(response: HttpResponse, expected: str) -> bool:
         DENIED: {403, 404},
         REFUSED: {403, 404, 422},
         NOT_FOUND: {404},
+        FORBIDDEN: {403},
         BAD_REQUEST: {400},
         CONFLICT: {409},
         NOT_ALLOWED: {405},
@@ -1159,17 +1352,25 @@ def _matches(response: HttpResponse, expected: str) -> bool:
 
 
 def _snapshot() -> dict[str, str]:
-    """A fingerprint of every row of every table except sessions (logging in and out changes those)."""
+    """A fingerprint of every row of every table except sessions (logging in and out changes those),
+    and of the files under DATA_DIR (background jobs keep their state and results there)."""
+    from django.conf import settings
+
     tables = set(connection.introspection.table_names())
-    return {
+    rows = {
         m._meta.label: repr(list(m.objects.order_by("pk").values_list()))
         for m in apps.get_models()
         if m is not Session and m._meta.db_table in tables
     }
+    files = sorted((str(f), f.stat().st_size) for f in Path(settings.DATA_DIR).rglob("*") if f.is_file())
+    return rows | {"DATA_DIR": repr(files)}
 
 
-def _leaks(body: str, principal: str, w: Ward) -> list[str]:
-    """Names of members and organizations outside the principal's scope that appear in ``body``."""
+def _leaks(body: str, principal: str, w: Ward, document: bool = False) -> list[str]:
+    """Names of members and organizations outside the principal's scope that appear in ``body``.
+
+    ``document``: a downloaded Party document, whose header names the committees above its issuer
+    (thể thức văn bản của Đảng): the ancestors of the organizations seen are allowed there."""
     seen_members = {key: m for key, m in w.members.items() if key in MEMBERS_SEEN[principal]}
     # An organization's page names its parent and a member's page the member's cells: those names
     # come with what the role may see.
@@ -1179,6 +1380,9 @@ def _leaks(body: str, principal: str, w: Ward) -> list[str]:
         org_names_seen.add(org.name)
         if org.parent_id:
             org_names_seen.add(org.parent.name)
+        while document and org.parent_id:
+            org = org.parent
+            org_names_seen.add(org.name)
     for m in seen_members.values():
         org_names_seen.add(m.cell.name)
         if m.residence_cell_id:
@@ -1203,23 +1407,27 @@ def _cases(
 ) -> Iterator[tuple[str, dict[str, object], dict[str, bool], tuple[str, ...]]]:
     """(label, URL kwargs, {principal: sees every object}, object keys) for each way of filling the route."""
     names = [m["name"] for m in _PARAM.finditer(route)]
-    missing = [n for n in names if n not in page.params]
+    missing = [n for n in names if n not in page.params and not all(n in v for v in page.fixed or ({},))]
     if missing:
-        pytest.fail(f"PAGES[{route!r}] must say which kind of object fills {missing} (params=…)")
+        pytest.fail(f"PAGES[{route!r}] must say what fills {missing} (params=… or fixed=…)")
     if not names:
         yield "", {}, dict.fromkeys(PRINCIPALS, True), ()
         return
     choices = []
     for name in names:
-        objects, _ = OBJECT_KINDS[page.params[name]]
-        choices.append([(name, key, pk) for key, (pk, _) in objects(w).items()])
+        if name in page.params:
+            objects, _ = OBJECT_KINDS[page.params[name]]
+            choices.append([(name, key, pk) for key, (pk, _) in objects(w).items()])
     for combo in itertools.product(*choices):
-        kwargs = {name: pk for name, _, pk in combo}
-        visible = {
-            p: all(key in OBJECT_KINDS[page.params[name]][1][p] for name, key, _ in combo) for p in PRINCIPALS
-        }
-        label = " [" + ", ".join(f"{page.params[name]}={key}" for name, key, _ in combo) + "]"
-        yield label, kwargs, visible, tuple(key for _, key, _ in combo)
+        for values in page.fixed or ({},):
+            kwargs = {name: pk for name, _, pk in combo} | dict(values)
+            visible = {
+                p: all(key in OBJECT_KINDS[page.params[name]][1][p] for name, key, _ in combo)
+                for p in PRINCIPALS
+            }
+            given = [f"{n}={v}" for n, v in values.items()]
+            label = " [" + ", ".join([*(f"{page.params[n]}={key}" for n, key, _ in combo), *given]) + "]"
+            yield label, kwargs, visible, (*(key for _, key, _ in combo), *given)
 
 
 def _expected(rule: Rule | Scoped, principal: str, visible: bool, keys: tuple[str, ...] = ()) -> str:
@@ -1246,8 +1454,17 @@ KNOWN_BUGS: dict[str, str] = {}
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    """Evidence files of the fixture go to a temporary folder, never to the data folder."""
+    """Evidence files of the fixture go to a temporary folder, never to the data folder; so do the
+    background jobs' files (DATA_DIR). No job thread may outlive the test: a batch of documents this
+    small is built inside the request (documents/views.py: INLINE_MAX), and the test fails if not."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_DIR = tmp_path / "data"
+    settings.DATA_DIR.mkdir()
+    yield
+    jobs = [t for t in threading.enumerate() if t.name.startswith("van-ban-")]
+    for t in jobs:
+        t.join(timeout=60)
+    assert not jobs, f"background document jobs started by the test: {[t.name for t in jobs]}"
 
 
 def test_every_url_pattern_is_in_the_matrix():
@@ -1300,7 +1517,7 @@ def test_each_role_reaches_only_what_its_scope_allows(route, ward):
                 expected = _expected(rule, principal, visible[principal], keys)
                 body = page.json[method](ward) if method in page.json else None
                 if page.before is not None:
-                    page.before(ward)
+                    page.before(ward, kwargs)
                 before = _snapshot() if method != "GET" else None
                 response = _request(clients[principal], method, url, body)
                 problems = []
@@ -1308,7 +1525,12 @@ def test_each_role_reaches_only_what_its_scope_allows(route, ward):
                     problems.append(
                         f"expected {expected}, got {response.status_code} {response.get('Location', '')}"
                     )
-                leaked = _leaks(_text(response), principal, ward)
+                text = _text(response)
+                if "fmt" in kwargs and response.status_code == 200:  # a document download
+                    wanted = CONTENT_TYPES[str(kwargs["fmt"])]
+                    if response.get("Content-Type") != wanted or not text.strip():
+                        problems.append(f"not a {kwargs['fmt']} document: {response.get('Content-Type')}")
+                leaked = _leaks(text, principal, ward, document="fmt" in kwargs)
                 if leaked:
                     problems.append(f"response shows out-of-scope {leaked}")
                 if method != "GET" and principal not in page.writers and _snapshot() != before:
