@@ -1606,3 +1606,45 @@ def test_an_import_cannot_take_over_a_member_of_another_ward_by_card_number(ward
     xa.refresh_from_db()
     assert (xa.cell, xa.full_name) == (ward.other_cell, "Hoàng Văn Xa")
     assert _snapshot() == before
+
+
+# --- the batch of documents belongs to the user who started it ---------------------------------------
+def _session_with(client: Client, key: str, value: object) -> None:
+    session = client.session
+    session[key] = value
+    session.save()
+
+
+def test_document_batch_belongs_to_its_owner(ward, settings):
+    """The secretary builds cell A's forms; the file holds cell A's members only. Another user given the
+    job's id in his/her session (and the same plan) sees no progress and downloads nothing; a denied
+    POST leaves no job file under DATA_DIR."""
+    plan = web_cycle(ward)["plan_ward"]
+    batch = reverse("document_batch", args=[plan.pk])
+    owner = _client_for("secretary", ward)
+    assert owner.post(batch + f"?chi_bo={ward.cell_a.pk}").status_code == 302
+    assert not [t for t in threading.enumerate() if t.name.startswith("van-ban-")]  # built in the request
+    progress = owner.get(reverse("document_batch_progress", args=[plan.pk])).json()
+    assert progress["status"] == "done" and progress["total"] >= 2, progress
+    download = owner.get(reverse("document_batch_download", args=[plan.pk]))
+    assert download.status_code == 200 and download["Content-Type"] == CONTENT_TYPES["zip"]
+    text = _file_text(_body(download))
+    assert ward.members["an"].full_name in text and ward.members["binh"].full_name in text
+    assert not _leaks(text, "secretary", ward, document=True)
+    # The leak check reads PDFs too: the decision's list names An.
+    decision = web_cycle(ward)["decision_ward"].pk  # type: ignore[attr-defined]
+    pdf = _client_for("office", ward).get(reverse("decision_document", args=[decision, "pdf"]))
+    assert ward.members["an"].full_name in _file_text(_body(pdf))
+
+    key = f"documents_batch_{plan.pk}"
+    job_id = owner.session[key]
+    files = _snapshot()["DATA_DIR"]
+    for principal in ("office", "standing", "member", "higher"):
+        other = _client_for(principal, ward)
+        _session_with(other, key, job_id)
+        state = other.get(reverse("document_batch_progress", args=[plan.pk])).json()
+        assert state["status"] == "none", (principal, state)
+        assert other.get(reverse("document_batch_download", args=[plan.pk])).status_code == 404, principal
+    member = _client_for("member", ward)
+    assert member.post(batch + f"?chi_bo={ward.cell_a.pk}").status_code == 403
+    assert _snapshot()["DATA_DIR"] == files
