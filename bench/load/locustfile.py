@@ -41,8 +41,10 @@ _OFFICE = next((s for s in _SESSIONS if s["role"] == "office"), {"username": _MA
 PASSWORD: str = _MANIFEST["password"]
 # Think time between a member's requests, in seconds.
 WAIT = tuple(float(x) for x in os.environ.get("LOAD_WAIT", "1,3").split(","))
+# Seconds between autosaves: autosave.js saves every 20 s.
+AUTOSAVE_EVERY = tuple(float(x) for x in os.environ.get("LOAD_AUTOSAVE_EVERY", "15,25").split(","))
 # Autosaves before submitting (a member typing for a while); the smoke run uses fewer.
-SAVES = tuple(int(x) for x in os.environ.get("LOAD_SAVES", "3,8").split(","))
+SAVES = tuple(int(x) for x in os.environ.get("LOAD_SAVES", "1,3").split(","))
 
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _AUTOSAVE_URL = re.compile(r'data-autosave-url="/kiem-diem/ban/(\d+)/luu-nhap/"')
@@ -98,7 +100,13 @@ class MemberUser(_Session):
     """A member: open the tasks, write the review with autosaves, submit it, vote, check the receipt."""
 
     weight = 1
-    wait_time = between(*WAIT)
+
+    def wait_time(self) -> float:
+        """Clicks come 1–3 s apart; while a member types, the page autosaves every 20 s (autosave.js),
+        so the wait before an autosave is the autosave interval, jittered."""
+        if getattr(self, "review_id", None) is not None and not self.submitted and self.saves_left > 0:
+            return random.uniform(*AUTOSAVE_EVERY)
+        return random.uniform(*WAIT)
 
     def on_start(self) -> None:
         try:

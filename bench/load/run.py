@@ -303,7 +303,8 @@ def _run(args: argparse.Namespace, admin: str, name: str) -> dict[str, Any]:
         "LOAD_MANIFEST": str(out / "manifest.json"),
         "LOAD_ACK_LOG": str(out / "acks.jsonl"),
         "LOAD_TIMES": str(out / "times.json"),
-        "LOAD_SAVES": "1,2" if args.smoke else os.environ.get("LOAD_SAVES", "3,8"),
+        "LOAD_SAVES": "1,2" if args.smoke else os.environ.get("LOAD_SAVES", "1,3"),
+        "LOAD_AUTOSAVE_EVERY": "0.3,1" if args.smoke else os.environ.get("LOAD_AUTOSAVE_EVERY", "15,25"),
         "LOAD_SECRETARIES": str(args.secretaries),
         "LOAD_WAIT": "0.3,1" if args.smoke else os.environ.get("LOAD_WAIT", "1,3"),
     }
