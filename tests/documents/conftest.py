@@ -66,9 +66,9 @@ def seed_docs(django_db_setup, django_db_blocker, tmp_path_factory) -> SeedDocs:
         scenario.load_2020()
         plan = Plan.objects.get(number="07-KH/ĐU")
         decision = plan.decisions.get(number="15-QĐ/ĐU")
-        meeting = Meeting.objects.filter(plan=plan, organization__code="TT-TDP01").get()
+        meeting = Meeting.objects.filter(plan=plan, organization__code="TT-UBND").get()
         member = (
-            plan.subjects.filter(cell__code="TT-TDP01", kind="member_outside", reviews__status="da_nop")
+            plan.subjects.filter(cell__code="TT-TDP03", kind="member_outside", reviews__status="da_nop")
             .select_related("member")
             .first()
         )

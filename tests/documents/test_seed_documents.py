@@ -80,11 +80,11 @@ def test_plan_pdf_is_a4_with_vietnamese_text_intact(seed_docs: SeedDocs) -> None
 def test_decision_docx_lists_every_decided_subject_under_its_level(seed_docs: SeedDocs) -> None:
     paragraphs, tables = docx_texts(seed_docs.files["decision.docx"])
     assert tables[0][0][0].splitlines()[-1] == "Số 15-QĐ/ĐU"
-    assert tables[0][0][1].splitlines()[-1] == "Thượng Thanh, ngày 03 tháng 12 năm 2020"
+    assert tables[0][0][1].splitlines()[-1] == "Thượng Thanh, ngày 26 tháng 11 năm 2020"
     text = "\n".join(paragraphs)
     assert "BAN THƯỜNG VỤ ĐẢNG ỦY PHƯỜNG THƯỢNG THANH" in paragraphs
     assert (
-        "(Kèm theo Quyết định số 15-QĐ/ĐU ngày 03/12/2020 của Ban Thường vụ Đảng ủy phường Thượng Thanh)"
+        "(Kèm theo Quyết định số 15-QĐ/ĐU ngày 26/11/2020 của Ban Thường vụ Đảng ủy phường Thượng Thanh)"
         in text
     )
     levels = seed_docs.facts["levels"]

@@ -1,5 +1,5 @@
 """Văn bản, biểu mẫu: the page listing a plan's documents within the user's scope, the downloads, and the
-batch of every member's form run as a background job (``kiemdiem.lib.jobs``) polled by ``batch.js``.
+batch of every member's form run as a background job (``kiemdiem.lib.jobs``) polled by ``kiemdiem/data.js`` (shared with the import page).
 
 Views are thin: look the object up through the scope, check ``access.py``, build the document
 (``catalog.py``), answer with the file.

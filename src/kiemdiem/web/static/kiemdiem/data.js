@@ -1,4 +1,4 @@
-// Progress of a long import on /du-lieu/: poll the job's state, then reload to show the result.
+// Progress of a background job (an import, a batch of documents): poll its state, then reload.
 (function () {
   "use strict";
   var box = document.querySelector("[data-progress-url]");
@@ -7,6 +7,7 @@
   var bar = box.querySelector("[data-progress-bar]");
   var stage = box.querySelector("[data-progress-stage]");
   var text = box.querySelector("[data-progress-text]");
+  var unit = box.getAttribute("data-progress-unit") || "dòng";
 
   function poll() {
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
@@ -17,7 +18,7 @@
           return;
         }
         if (job.stage) { stage.textContent = job.stage; }
-        text.textContent = job.done + "/" + job.total + " dòng";
+        text.textContent = job.done + "/" + job.total + " " + unit;
         if (job.total > 0) { bar.value = Math.floor(100 * job.done / job.total); }
         window.setTimeout(poll, 1000);
       })
