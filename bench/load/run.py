@@ -308,6 +308,7 @@ def _run(args: argparse.Namespace, admin: str, name: str) -> dict[str, Any]:
         "LOAD_SECRETARIES": str(args.secretaries),
         "LOAD_WAIT": "0.3,1" if args.smoke else os.environ.get("LOAD_WAIT", "1,3"),
     }
+    env.pop("DATABASE_REPLICA_URL", None)  # everything on the throwaway database
     (out / "acks.jsonl").write_text("")
     server: subprocess.Popen[bytes] | None = None
     spies: list[subprocess.Popen[bytes]] = []
