@@ -86,6 +86,13 @@ def seed_docs(django_db_setup, django_db_blocker, tmp_path_factory) -> SeedDocs:
                 path = out.dir / f"{name}.{fmt}"
                 path.write_bytes(doc.render(fmt))
                 out.files[f"{name}.{fmt}"] = path
+        from django.core.management import call_command
+
+        statistics = out.dir / "statistics.xlsx"
+        call_command(
+            "report", "statistics", "--plan", str(plan.pk), "--output", str(statistics), "--no-progress"
+        )
+        out.files["statistics.xlsx"] = statistics
         entries = DecisionEntry.objects.filter(decision=decision).select_related("subject")
         out.facts = {
             "plan_pk": plan.pk,

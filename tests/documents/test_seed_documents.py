@@ -169,7 +169,10 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 @pytest.mark.skipif(
     SOFFICE is None, reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
 )
-def test_libreoffice_opens_the_plan_and_decision_docx(seed_docs: SeedDocs, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_libreoffice_opens_the_plan_forms_minutes_decision_and_statistics(  # type: ignore[no-untyped-def]
+    seed_docs: SeedDocs, tmp_path
+) -> None:
+    statistics = seed_docs.files["statistics.xlsx"]
     profile = tmp_path / "profile"
     subprocess.run(
         [
@@ -182,6 +185,9 @@ def test_libreoffice_opens_the_plan_and_decision_docx(seed_docs: SeedDocs, tmp_p
             str(tmp_path),
             str(seed_docs.files["plan.docx"]),
             str(seed_docs.files["decision.docx"]),
+            str(seed_docs.files["form.docx"]),
+            str(seed_docs.files["minutes.docx"]),
+            str(statistics),
         ],
         check=True,
         capture_output=True,
@@ -193,3 +199,9 @@ def test_libreoffice_opens_the_plan_and_decision_docx(seed_docs: SeedDocs, tmp_p
     assert "(A4)" in pdf_info(tmp_path / "plan.pdf")["Page size"]
     decision_text = " ".join(pdf_text(tmp_path / "decision.pdf").split())
     assert "Số 15-QĐ/ĐU" in decision_text and "HOÀN THÀNH TỐT NHIỆM VỤ" in decision_text
+    form_text = " ".join(pdf_text(tmp_path / "form.pdf").split())
+    assert seed_docs.facts["member"]["name"] in form_text and "BẢN KIỂM ĐIỂM" in form_text
+    minutes_text = " ".join(pdf_text(tmp_path / "minutes.pdf").split())
+    assert "BIÊN BẢN" in minutes_text
+    statistics_text = " ".join(pdf_text(tmp_path / "statistics.pdf").split())
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in statistics_text and "Đảng bộ phường Thượng Thanh" in statistics_text

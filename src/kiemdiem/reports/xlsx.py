@@ -324,7 +324,20 @@ def level_lists_workbook(
     return _save(wb)
 
 
+def _print_setup(ws: Worksheet) -> None:
+    """Print on A4 landscape, one page wide, margins of Hướng dẫn 36 (left 30 mm, right 15 mm, 20 mm)."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.page_margins.left, ws.page_margins.right = 30 / 25.4, 15 / 25.4
+    ws.page_margins.top = ws.page_margins.bottom = 20 / 25.4
+
+
 def _save(wb: Workbook) -> bytes:
+    for ws in wb.worksheets:
+        _print_setup(ws)
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
