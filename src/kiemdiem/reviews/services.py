@@ -73,7 +73,11 @@ def collective_subject_for(subject: PlanSubject, place: str) -> PlanSubject | No
 def review_deadline(subject: PlanSubject, place: str = ReviewPlace.CELL) -> dt.date | None:
     """The plan's deadline for writing this review: cells' deadline at a cell, the committee's otherwise."""
     code = "bao_cao_tap_the" if subject.kind in COLLECTIVE_KINDS else "ban_kiem_diem"
-    step = subject.plan.steps.filter(code=code).first()
+    # The plan's steps are read once per plan object (a review page asks several times).
+    steps = subject.plan.__dict__.get("_steps_by_code")
+    if steps is None:
+        steps = subject.plan.__dict__["_steps_by_code"] = {s.code: s for s in subject.plan.steps.all()}
+    step = steps.get(code)
     if step is None:
         return None
     at_cell = (
