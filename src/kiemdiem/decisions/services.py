@@ -126,29 +126,31 @@ def _grades(review: Review | None, plan: Plan, kind: str) -> dict[str, str] | No
 def build_request(
     plan: Plan, subjects: list[PlanSubject], day: dt.date, outstanding_unit: bool = False
 ) -> dict[str, Any]:
-    """One classification-contract request for the plan's reviewed subjects (see classification-contract.md)."""
+    """One classification-contract request for the plan's reviewed subjects (see classification-contract.md).
+
+    ``subjects`` are all the plan's reviewed subjects: related rows are read by joining on the plan, not
+    with lists of ids (large ``IN (…)`` lists dominated the cost at province scale).
+    """
     year_start = dt.date(plan.year, 1, 1)
-    ids = {s.pk for s in subjects}
-    member_ids = [s.member_id for s in subjects if s.member_id]
-    reviews = {r.subject_id: r for r in Review.objects.filter(subject_id__in=ids, place=ReviewPlace.CELL)}
+    in_plan = {"member__plan_subjects__plan": plan, "member__plan_subjects__reviewed": True}
+    reviews = {
+        r.subject_id: r
+        for r in Review.objects.filter(subject__plan=plan, subject__reviewed=True, place=ReviewPlace.CELL)
+    }
     proposals = dict(
-        MeetingItem.objects.filter(subject_id__in=ids)
+        MeetingItem.objects.filter(subject__plan=plan)
         .exclude(proposed_level="")
         .values_list("subject_id", "proposed_level")
     )
     disciplines: dict[int, list[Discipline]] = defaultdict(list)
-    for d in Discipline.objects.filter(
-        member_id__in=member_ids, decided_on__gte=year_start, decided_on__lte=day
-    ):
+    for d in Discipline.objects.filter(decided_on__gte=year_start, decided_on__lte=day, **in_plan):
         disciplines[d.member_id].append(d)
-    state = dict(
-        StateRating.objects.filter(member_id__in=member_ids, year=plan.year).values_list("member_id", "level")
-    )
+    state = dict(StateRating.objects.filter(year=plan.year, **in_plan).values_list("member_id", "level"))
     previous = dict(
         DecisionEntry.objects.filter(
             subject__plan__year=plan.year - 1,
-            subject__member_id__in=member_ids,
             subject__plan__organization=plan.organization,
+            subject__member__plan_subjects__plan=plan,
         ).values_list("subject__member_id", "level")
     )
     shortcomings: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
@@ -172,7 +174,7 @@ def build_request(
     grassroots = next((s for s in subjects if s.kind == SubjectKind.GRASSROOTS_ORG), None)
     heads: dict[int, str] = {}
     coll_members: dict[int, set[int]] = defaultdict(set)
-    for pos in Position.objects.filter(period_q(day), member_id__in=member_ids):
+    for pos in Position.objects.filter(period_q(day), **in_plan):
         if pos.collective_id:
             coll_members[pos.collective_id].add(pos.member_id)
         if pos.is_head:
