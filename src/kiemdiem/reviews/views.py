@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import PurePath
 from typing import Any
 
@@ -84,6 +85,18 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
     else:
         for msg in exc.messages:
             form.add_error(None, msg)
+
+
+def _attempt(request: HttpRequest, action: Callable[[], Any], success: str | Callable[[Any], str]) -> bool:
+    """Run a service call; show its Vietnamese refusal as messages, or the success message. True if done."""
+    try:
+        result = action()
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+        return False
+    messages.success(request, success(result) if callable(success) else success)
+    return True
 
 
 # ----------------------------------------------------------------------------------------------
@@ -355,13 +368,11 @@ def review_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ReopenForm(request.POST)
     if form.is_valid():
-        try:
-            services.reopen_review(review, request.user, form.cleaned_data["reason"])
-        except ValidationError as exc:
-            for msg in exc.messages:
-                messages.error(request, msg)
-        else:
-            messages.success(request, "Đã mở lại bản kiểm điểm để sửa.")
+        _attempt(
+            request,
+            lambda: services.reopen_review(review, request.user, form.cleaned_data["reason"]),
+            "Đã mở lại bản kiểm điểm để sửa.",
+        )
     else:
         messages.error(request, "Cần ghi lý do mở lại bản kiểm điểm.")
     return redirect(_review_url(review.subject, review.place))
@@ -932,13 +943,13 @@ def item_criticism(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(item, request)
     form = CriticismForm(request.POST)
     if form.is_valid():
-        try:
-            services.add_criticism(item, request.user, form.cleaned_data["who"], form.cleaned_data["what"])
-        except ValidationError as exc:
-            for msg in exc.messages:
-                messages.error(request, msg)
-        else:
-            messages.success(request, f"Đã ghi góp ý đối với {item.subject.name}.")
+        _attempt(
+            request,
+            lambda: services.add_criticism(
+                item, request.user, form.cleaned_data["who"], form.cleaned_data["what"]
+            ),
+            f"Đã ghi góp ý đối với {item.subject.name}.",
+        )
     else:
         messages.error(request, "Cần nhập nội dung góp ý.")
     return _back(item, request)
@@ -952,15 +963,13 @@ def item_response(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(item, request)
     form = ResponseForm(request.POST)
     if form.is_valid():
-        try:
-            services.record_response(
+        _attempt(
+            request,
+            lambda: services.record_response(
                 item, request.user, form.cleaned_data["response"], form.cleaned_data["review_presented"]
-            )
-        except ValidationError as exc:
-            for msg in exc.messages:
-                messages.error(request, msg)
-            return _back(item, request)
-        messages.success(request, f"Đã ghi ý kiến tiếp thu, giải trình của {item.subject.name}.")
+            ),
+            f"Đã ghi ý kiến tiếp thu, giải trình của {item.subject.name}.",
+        )
     return _back(item, request)
 
 
@@ -1002,13 +1011,11 @@ def ballot_open(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     if _closed(request, item):
         return _back(item, request)
-    try:
-        box = services.open_ballot(item, request.user)
-    except ValidationError as exc:
-        for msg in exc.messages:
-            messages.error(request, msg)
-    else:
-        messages.success(request, f"Đã mở bỏ phiếu kín cho {item.subject.name} ({box.roll.count()} cử tri).")
+    _attempt(
+        request,
+        lambda: services.open_ballot(item, request.user),
+        lambda box: f"Đã mở bỏ phiếu kín cho {item.subject.name} ({box.roll.count()} cử tri).",
+    )
     return _back(item, request)
 
 
@@ -1022,13 +1029,11 @@ def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
     if box is None:
         messages.error(request, "Chưa mở bỏ phiếu cho đối tượng này.")
         return _back(item, request)
-    try:
-        services.close_ballot(box, request.user)
-    except ValidationError as exc:
-        for msg in exc.messages:
-            messages.error(request, msg)
-    else:
-        messages.success(request, f"Đã đóng hòm phiếu của {item.subject.name}.")
+    _attempt(
+        request,
+        lambda: services.close_ballot(box, request.user),
+        f"Đã đóng hòm phiếu của {item.subject.name}.",
+    )
     return _back(item, request)
 
 
