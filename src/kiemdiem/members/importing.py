@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from kiemdiem.lib.dates import format_vn_date
 from kiemdiem.lib.vietnamese import fold
@@ -24,7 +23,6 @@ from kiemdiem.organizations.importing import (
     STAGE_READ,
     STAGE_WRITE,
     FileRejected,
-    ImportAborted,
     ImportResult,
     Progress,
     RowChange,
@@ -32,6 +30,7 @@ from kiemdiem.organizations.importing import (
     RowReader,
     Source,
     cell_text,
+    commit_rows,
     orgs_by_code,
     read_rows,
     report_progress,
@@ -155,16 +154,7 @@ def import_members(
     result.changes = [_change(r) for r in rows]
     if dry_run:
         return result
-    try:
-        with transaction.atomic():
-            _apply(rows, result, progress)
-            if result.errors:
-                raise ImportAborted
-    except ImportAborted:
-        result.changes = []
-        return result
-    result.committed = True
-    return result
+    return commit_rows(lambda: _apply(rows, result, progress), result)
 
 
 def _validate(

@@ -449,9 +449,14 @@ def import_organizations(
     if result.errors or dry_run:
         result.changes = [] if result.errors else result.changes
         return result
+    return commit_rows(lambda: _apply_org_rows(rows, result, progress), result)
+
+
+def commit_rows(apply: Callable[[], None], result: ImportResult) -> ImportResult:
+    """Write in one transaction: a row error found while writing rolls the whole import back."""
     try:
         with transaction.atomic():
-            _apply_org_rows(rows, result, progress)
+            apply()
             if result.errors:
                 raise ImportAborted
     except ImportAborted:
