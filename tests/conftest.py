@@ -28,8 +28,16 @@ def login(client: Client):  # type: ignore[no-untyped-def]
     return _login
 
 
-# In CI the browser and PostgreSQL tests must run: a skip there is a failure.
-_REQUIRED = {"browser": "KIEMDIEM_REQUIRE_BROWSER", "postgres": "KIEMDIEM_REQUIRE_POSTGRES"}
+# In CI the browser, PostgreSQL and Redis tests must run: a skip there is a failure.
+_REQUIRED = {
+    "browser": "KIEMDIEM_REQUIRE_BROWSER",
+    "postgres": "KIEMDIEM_REQUIRE_POSTGRES",
+    "redis": "KIEMDIEM_REQUIRE_REDIS",
+}
+
+
+def pytest_configure(config):  # type: ignore[no-untyped-def]
+    config.addinivalue_line("markers", "redis: needs Redis (REDIS_URL, else 127.0.0.1:6379)")
 
 
 @pytest.hookimpl(hookwrapper=True)
