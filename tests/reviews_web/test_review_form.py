@@ -199,3 +199,53 @@ def test_collective_report_has_circulation_date_and_a_leader_has_a_second_review
     assert Review.objects.filter(subject=leader, place=ReviewPlace.COLLECTIVE).exists()
     # a member without a leadership post has no second review
     assert office.get(f"/kiem-diem/{subject_of(live366, ward.members['an']).pk}/tap-the/").status_code == 400
+
+
+def test_a_member_writes_only_his_own_review_by_its_id(ward, live, login):
+    """Autosave and evidence find the review by id: another member's is 404 and unchanged, the own one
+    is saved, and a cell secretary still saves for a member of the cell (marked as entered on behalf)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    own = get_or_create_review(subject_of(live, ward.members["an"]))
+    binh = get_or_create_review(subject_of(live, ward.members["binh"]))  # same cell
+    dung = get_or_create_review(subject_of(live, ward.members["dung"]))  # another cell
+    client = login("member")
+    for other in (binh, dung):
+        assert client.post(f"/kiem-diem/ban/{other.pk}/luu-nhap/", _form_data(other)).status_code == 404
+        upload = SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+        url = f"/kiem-diem/ban/{other.pk}/minh-chung/"
+        assert client.post(url, {"description": "x", "file": upload}).status_code == 404
+        assert client.get(f"/kiem-diem/{other.subject_id}/").status_code == 404
+        other.refresh_from_db()
+        assert other.version == 1 and other.strengths == "" and not other.evidence.exists()
+    with CaptureQueriesContext(connection) as ctx:
+        saved = client.post(f"/kiem-diem/ban/{own.pk}/luu-nhap/", _form_data(own, strengths="Của tôi"))
+    assert saved.status_code == 200 and saved.json()["version"] == 2
+    # The own review is admitted without the scope's positions/organizations subquery.
+    assert not [q for q in ctx.captured_queries if "members_position" in q["sql"]]
+    own.refresh_from_db()
+    assert own.strengths == "Của tôi" and not own.entered_on_behalf
+    secretary = login("secretary")
+    response = secretary.post(f"/kiem-diem/ban/{own.pk}/luu-nhap/", _form_data(own, strengths="Bí thư"))
+    assert response.status_code == 200
+    own.refresh_from_db()
+    assert own.strengths == "Bí thư" and own.entered_on_behalf and own.entered_by == ward.users["secretary"]
+    assert secretary.post(f"/kiem-diem/ban/{dung.pk}/luu-nhap/", _form_data(dung)).status_code == 404
+
+
+def test_a_member_moved_to_another_committee_no_longer_writes_the_old_plans_review(ward, live, login):
+    """The own review is in scope only through the plans of the committees above the member's cell now."""
+    review = get_or_create_review(subject_of(live, ward.members["an"]))
+    client = login("member")
+    assert client.post(f"/kiem-diem/ban/{review.pk}/luu-nhap/", _form_data(review)).status_code == 200
+    review.refresh_from_db()
+    an = ward.members["an"]
+    an.cell = ward.other_cell
+    an.save(update_fields=["cell"])
+    assert client.get(f"/kiem-diem/{review.subject_id}/").status_code == 404
+    assert client.post(f"/kiem-diem/ban/{review.pk}/luu-nhap/", _form_data(review)).status_code == 404
+    before = review.version
+    review.refresh_from_db()
+    assert review.version == before

@@ -199,13 +199,36 @@ def _subject(request: HttpRequest, pk: int) -> PlanSubject:
     return subject
 
 
+def _own_subject_in_scope(request: HttpRequest, subject: PlanSubject) -> bool:
+    """The acting member's own subject in a published plan of a committee above the member's cell.
+
+    That is how ``scope.plan_subjects()`` admits a member's own subject (the member part of its filter
+    and the published plans of the cell's ancestors in ``scope.plans()``), decided without a query.
+    Any other case goes through the scope's subquery.
+    """
+    member_id = getattr(request.user, "member_id", None)
+    if not member_id or subject.member_id != member_id or not subject.plan.is_published:
+        return False
+    if _scope(request).user is None:
+        return False
+    ancestors = {int(x) for x in subject.member.cell.path.strip("/").split("/") if x}
+    return subject.plan.organization_id in ancestors
+
+
 def _review(request: HttpRequest, pk: int) -> Review:
+    """A review within the request's scope, of a published plan (404 otherwise).
+
+    Fetched by pk; the scope's plans/organizations/positions subquery runs only when the review is not
+    the acting member's own (the deadline rush is members writing their own reviews)."""
     review = get_object_or_404(
-        Review.objects.select_related("subject__plan", "subject__member", "subject__cell"),
-        pk=pk,
-        subject__in=_scope(request).plan_subjects(),
+        Review.objects.select_related("subject__plan", "subject__member__cell", "subject__cell"), pk=pk
     )
-    if not review.subject.plan.is_published:
+    subject = review.subject
+    if not subject.plan.is_published:
+        raise Http404
+    if not _own_subject_in_scope(request, subject) and not (
+        _scope(request).plan_subjects().filter(pk=subject.pk).exists()
+    ):
         raise Http404
     return review
 
