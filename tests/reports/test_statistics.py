@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import random
+from collections import defaultdict
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kiemdiem.plans.models import Plan
-from kiemdiem.reports.statistics import COLLECTIVE, consecutive_khtnv, history, statistics
+from kiemdiem.reports.statistics import (
+    COLLECTIVE,
+    ORG_TYPES,
+    Counts,
+    consecutive_khtnv,
+    history,
+    statistics,
+)
+from tests.factories import make_member, make_org
 
 from .conftest import decided_year
+
+D = dt.date
 
 
 def test_numbers_match_hand_computed(ward, year2020):
@@ -104,5 +118,123 @@ def test_a_constant_number_of_queries(ward, grow, extra):
         return stats
 
     n = _queries(run)
-    assert n == 8  # plans, organizations, 2 roll-ups; events (3) and organizations + 1 aggregate; KHTNV
+    assert n == 7  # plans, organizations, 1 aggregate; events (3) and organizations + 1 aggregate; KHTNV
     assert run().total.members.total == 2 * 3 + extra[0] * extra[1]
+
+
+def test_discipline_counts_in_each_plans_own_year(ward, people, year2020):
+    m = people
+    # Cường was disciplined in 2020, Dung in 2019: each counts once, in the plan of that year.
+    p2019 = decided_year(ward.ward, 2019, {m["cuong"]: "HTTNV", m["dung"]: "HTNV"})
+    both = statistics(ward.ward, [p2019, year2020], year=2020)
+    assert both.total.members.disciplined == 2
+    assert both.row(ward.cell_b).members.disciplined == 2
+    assert statistics(ward.ward, [p2019]).total.members.disciplined == 1
+
+
+def test_dissolved_organizations_keep_a_row_only_while_they_hold_subjects(ward):
+    dissolved = D(2019, 6, 30)
+    part = make_org("TT-BP", "Đảng bộ bộ phận cũ", "dang_bo_bo_phan", ward.ward, active_to=dissolved)
+    below = make_org("TT-BP-1", "Chi bộ dưới bộ phận", "chi_bo_truc_thuoc", part, category="khac")
+    gone = make_org("TT-OLD", "Chi bộ đã giải thể", "chi_bo_truc_thuoc", ward.ward, active_to=dissolved)
+    later = make_org(
+        "TT-NEW", "Chi bộ lập năm 2021", "chi_bo_truc_thuoc", ward.ward, active_from=D(2021, 1, 1)
+    )
+    plan = decided_year(
+        ward.ward, 2020, {make_member(below, "Người dưới"): "HTXSNV", ward.members["an"]: "HTNV"}
+    )
+    stats = statistics(ward.ward, [plan])
+    listed = [r.organization.pk for r in stats.rows]
+    # The dissolved partial committee still leads to a cell with a member: its row and its counts stay.
+    assert part.pk in listed and below.pk in listed
+    assert stats.row(part).members.levels["HTXSNV"] == 1
+    assert stats.total.members.levels == {"HTXSNV": 1, "HTTNV": 0, "HTNV": 1, "KHTNV": 0}
+    assert gone.pk not in listed and later.pk not in listed
+    paths = [r.organization.path for r in stats.rows]
+    assert paths == sorted(paths) and paths[0] == ward.ward.path
+
+
+def test_nothing_readable_gives_an_empty_table(ward, year2020):
+    from kiemdiem.plans.models import PlanSubject
+
+    stats = statistics(ward.ward, [year2020], PlanSubject.objects.none())
+    assert stats.total.organization.pk == ward.ward.pk and stats.total.members.total == 0
+    assert all(c.total == 0 for c in stats.total.organizations.values())
+    assert statistics(ward.ward, [], year=2020).total.members.total == 0
+
+
+def _by_hand(root, plans) -> dict[int, dict[str, Counts]]:
+    """The expected counts of every organization of ``root``'s subtree, subject by subject in Python."""
+    from kiemdiem.members.models import Discipline
+    from kiemdiem.organizations.models import Organization
+    from kiemdiem.plans.models import INDIVIDUAL_KINDS, PlanSubject
+
+    paths = dict(Organization.objects.filter(path__startswith=root.path).values_list("pk", "path"))
+    punished = set(Discipline.objects.values_list("member_id", "decided_on__year"))
+    expected: dict[int, dict[str, Counts]] = defaultdict(lambda: defaultdict(Counts))
+    subjects = PlanSubject.objects.filter(plan__in=plans).select_related("plan", "organization", "collective")
+    for s in subjects:
+        level = getattr(getattr(s, "decided", None), "level", None)
+        if s.kind in INDIVIDUAL_KINDS:
+            place, population = s.cell_id, "members"
+        elif s.collective_id:
+            place, population = s.collective.organization_id, COLLECTIVE
+        else:
+            place, population = s.organization_id, s.organization.kind
+        one = Counts(total=1, disciplined=int((s.member_id, s.plan.year) in punished))
+        if not s.reviewed:
+            one.exempt, one.suspended, one.new = (
+                s.not_reviewed_reason == reason
+                for reason in ("exempt", "suspended", "admitted_under_6_months")
+            )
+        elif level is None:
+            one.pending = 1
+        else:
+            one.levels[level] = 1
+        for pk, path in paths.items():
+            if place in paths and paths[place].startswith(path):
+                expected[pk][population].add(one)
+    return expected
+
+
+def _as_tuple(c: Counts) -> tuple:
+    return (c.total, c.exempt, c.suspended, c.new, c.pending, tuple(c.levels.values()), c.disciplined)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_every_row_matches_a_count_subject_by_subject(ward, people, year2020, seed):
+    from kiemdiem.members.models import Discipline
+
+    rng = random.Random(seed)
+    outcomes = ["HTXSNV", "HTTNV", "HTTNV", "HTNV", "KHTNV", "pending", "exempt", "suspended"]
+    outcomes.append("admitted_under_6_months")
+    part = make_org(f"TT-BP{seed}", "Đảng bộ bộ phận", "dang_bo_bo_phan", ward.ward)
+    cells = [ward.cell_a, ward.cell_b]
+    for i in range(4):
+        cells.append(
+            make_org(f"TT-R{seed}{i}", f"Chi bộ {i}", "chi_bo_truc_thuoc", rng.choice([ward.ward, part]))
+        )
+    levels: dict = {part: rng.choice(outcomes[:5]), **{c: rng.choice(outcomes[:6]) for c in cells[2:]}}
+    for i in range(40):
+        member = make_member(rng.choice(cells), f"Người {seed}-{i}")
+        levels[member] = rng.choice(outcomes)
+        if rng.random() < 0.3:
+            Discipline.objects.create(
+                member=member, form="khien_trach", decided_on=D(rng.choice([2020, 2021]), 3, 1)
+            )
+    plans = [year2020, decided_year(ward.ward, 2020, levels)]
+    for root in (ward.city, ward.ward, part, ward.cell_a):
+        stats = statistics(root, plans)
+        expected = _by_hand(root, plans)
+        assert stats.rows[0].organization.pk == root.pk
+        assert stats.total.members.total > 0
+        for row in stats.rows:
+            want = expected.get(row.organization.pk, {})
+            assert _as_tuple(row.members) == _as_tuple(want.get("members", Counts())), row.organization
+            for t, _label in ORG_TYPES:
+                assert _as_tuple(row.organizations[t]) == _as_tuple(want.get(t, Counts())), (
+                    row.organization,
+                    t,
+                )
+        # Every organization with subjects in its subtree has a row.
+        assert set(expected) <= {r.organization.pk for r in stats.rows}

@@ -18,19 +18,27 @@ line and in benchmarks) and the plans (one plan, or a year's plans); nothing her
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 
 from kiemdiem.decisions.models import DecisionEntry
 from kiemdiem.members.models import Discipline
-from kiemdiem.organizations.models import EventKind, Organization, OrganizationEvent, OrgKind
-from kiemdiem.plans.models import COLLECTIVE_KINDS, INDIVIDUAL_KINDS, NotReviewedReason, Plan, PlanSubject
+from kiemdiem.organizations.models import (
+    EventKind,
+    LeadershipCollective,
+    Organization,
+    OrganizationEvent,
+    OrgKind,
+)
+from kiemdiem.plans.models import INDIVIDUAL_KINDS, NotReviewedReason, Plan, PlanSubject
 from kiemdiem.plans.models import SubjectKind as SK
 
 LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")  # highest first
@@ -190,58 +198,99 @@ def _member_aggregate(subjects: QuerySet[PlanSubject], group_by: tuple[str, ...]
     )
 
 
-def _organization_aggregate(subjects: QuerySet[PlanSubject]) -> QuerySet[Any]:
-    """Organizations and leadership collectives grouped by where they belong and by type."""
-    return (
-        subjects.filter(kind__in=COLLECTIVE_KINDS)
-        .annotate(
-            place=Coalesce("organization_id", "collective__organization_id"),
-            otype=Case(
-                When(kind=SK.LEADERSHIP_COLLECTIVE, then=Value(COLLECTIVE)),
-                default=F("organization__kind"),
-            ),
+MEMBERS = "dang_vien"  # the population key of members in the aggregate (the others: ORG_TYPES)
+
+
+def _disciplined(plans: list[Plan]) -> Q:
+    """The subject's member was disciplined in the plan's year (a hashed ``IN`` per year, no join)."""
+    by_year: dict[int, list[int]] = defaultdict(list)
+    for p in plans:
+        by_year[p.year].append(p.pk)
+    conditions = []
+    for y, pks in by_year.items():
+        start, end = _year_bounds(y)
+        in_year = Q(
+            member_id__in=Discipline.objects.filter(decided_on__gte=start, decided_on__lte=end).values(
+                "member_id"
+            )
         )
-        .values("place", "otype")
-        .annotate(**_count_annotations(), disciplined=Value(0))
+        conditions.append(in_year if len(by_year) == 1 else Q(plan_id__in=pks) & in_year)
+    return reduce(operator.or_, conditions)
+
+
+def _aggregate(subjects: QuerySet[PlanSubject], plans: list[Plan]) -> list[tuple[Any, ...]]:
+    """Counts per (organization, population): one bare ``GROUP BY`` over the subject and decision rows.
+
+    The inner query groups the subjects by every column the counts depend on (kind, place, reviewed,
+    reason, decided level, disciplined) with a plain ``COUNT(*)``, so the database reads the rows once
+    and does no more per row than the issue's bare ``GROUP BY cell, level``. The outer query turns those
+    few groups into the count columns and the population (members, organization type, collective).
+    """
+    if not plans:
+        return []
+    inner = (
+        subjects.annotate(
+            level=F("decided__level"),
+            disc=ExpressionWrapper(_disciplined(plans), output_field=BooleanField()),
+        )
+        .values(
+            "kind",
+            "cell_id",
+            "organization_id",
+            "collective_id",
+            "reviewed",
+            "not_reviewed_reason",
+            "level",
+            "disc",
+        )
+        .annotate(n=Count("*"))
         .order_by()
     )
-
-
-def _rolled_up(
-    inner: QuerySet[Any], root: Organization, extra: tuple[str, ...] = ()
-) -> list[tuple[Any, ...]]:
-    """Sum ``inner`` (one row per organization) into every ancestor within ``root``'s subtree.
-
-    One statement. The subtree is the materialized-path prefix of ``root``; the pairs (organization,
-    ancestor) come from a recursive walk up ``parent`` that stops at ``root`` (a few rows per
-    organization), so the roll-up is an equality (hash) join of the per-organization aggregate with
-    those pairs: the member rows are read once, by the aggregate. Comparing path prefixes in the join
-    itself was measured 10× slower on PostgreSQL (a nested loop of every organization by every
-    ancestor candidate).
-    """
-    sql, params = inner.query.sql_with_params()
-    org = connection.ops.quote_name(Organization._meta.db_table)
+    try:
+        sql, inner_params = inner.query.sql_with_params()
+    except EmptyResultSet:  # subjects.none(): nothing readable
+        return []
     q = connection.ops.quote_name
-    keys = "".join(f", i.{q(k)}" for k in extra)
-    sums = ", ".join(f"SUM(i.{q(name)})" for name in _COUNT_FIELDS)
-    # The aggregate is computed once, before the join (PostgreSQL could otherwise rescan it).
-    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+    org, coll = q(Organization._meta.db_table), q(LeadershipCollective._meta.db_table)
+    individual = ", ".join(["%s"] * len(INDIVIDUAL_KINDS))
+
+    def count(condition: str) -> str:
+        return f"CAST(SUM(CASE WHEN {condition} THEN g.n ELSE 0 END) AS BIGINT)"
+
+    columns = [
+        "CAST(SUM(g.n) AS BIGINT)",
+        *(count("g.reviewed = %s AND g.not_reviewed_reason = %s") for _ in REASONS),
+        count("g.reviewed = %s AND g.level IS NULL"),
+        *(count("g.level = %s") for _ in LEVELS),
+        count("g.disc = %s"),
+    ]
+    params: list[Any] = [*INDIVIDUAL_KINDS, *INDIVIDUAL_KINDS, MEMBERS, SK.LEADERSHIP_COLLECTIVE, COLLECTIVE]
+    for reason, _name in REASONS:
+        params += [False, reason]
+    params += [True, *LEVELS, True]
     statement = (
-        f"WITH RECURSIVE i AS {materialized}({sql}), "
-        f"up(org_id, anc_id) AS ("
-        f"SELECT id, id FROM {org} WHERE path LIKE %s "
-        f"UNION ALL SELECT up.org_id, o.parent_id FROM up JOIN {org} o ON o.id = up.anc_id "
-        f"WHERE o.id <> %s AND o.parent_id IS NOT NULL) "
-        f"SELECT up.anc_id{keys}, {sums} FROM i JOIN up ON up.org_id = i.{q('place')} "
-        f"GROUP BY up.anc_id{keys}"
+        f"SELECT CASE WHEN g.kind IN ({individual}) THEN g.cell_id "
+        f"ELSE COALESCE(g.organization_id, c.organization_id) END AS place, "
+        f"CASE WHEN g.kind IN ({individual}) THEN %s WHEN g.kind = %s THEN %s ELSE o.kind END AS otype, "
+        f"{', '.join(columns)} FROM ({sql}) g "
+        f"LEFT JOIN {coll} c ON c.id = g.collective_id LEFT JOIN {org} o ON o.id = g.organization_id "
+        f"GROUP BY 1, 2"
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, f"{root.path}%", root.pk])
+        cursor.execute(statement, [*params, *inner_params])
         return list(cursor.fetchall())
 
 
 def _year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def _counts(v: tuple[int, ...] | None) -> Counts:
+    """Counts from an aggregate row's values (in ``_COUNT_FIELDS`` order)."""
+    if v is None:
+        return Counts()
+    levels = {"HTXSNV": v[5], "HTTNV": v[6], "HTNV": v[7], "KHTNV": v[8]}  # LEVELS' order
+    return Counts(v[0], v[1], v[2], v[3], v[4], levels, v[9])
 
 
 def statistics(
@@ -252,8 +301,8 @@ def statistics(
 ) -> Statistics:
     """Biểu tổng hợp of ``root``'s subtree for the given plans (one plan, or every plan of a year).
 
-    Four queries whatever the size: the organizations, the members' roll-up, the organizations' roll-up
-    (and the plans when a queryset is passed).
+    Two queries whatever the size (three when ``plans`` is a queryset): the subtree's organizations and
+    the per-organization counts; the roll-up up the tree is done here, once per organization.
     """
     plans = list(plans)
     year = year if year is not None else (plans[0].year if plans else dt.date.today().year)
@@ -261,35 +310,44 @@ def statistics(
         plan_id__in=[p.pk for p in plans]
     )
     start, end = _year_bounds(year)
-    orgs = list(
-        Organization.objects.filter(path__startswith=root.path)
-        .filter(Q(active_from__isnull=True) | Q(active_from__lte=end))
-        .filter(Q(active_to__isnull=True) | Q(active_to__gte=start))
-        .order_by("path")
-    )
-    members: dict[int, Counts] = {}
-    for pk, *values in _rolled_up(_member_aggregate(base, ()), root):
-        members[pk] = Counts.from_row(values)
-    organizations: dict[int, dict[str, Counts]] = defaultdict(dict)
-    for pk, otype, *values in _rolled_up(_organization_aggregate(base), root, ("otype",)):
-        organizations[pk][otype] = Counts.from_row(values)
-    # An organization dissolved before the year but still holding subjects of these plans keeps its row.
-    known = {o.pk for o in orgs}
-    missing = (set(members) | set(organizations)) - known
-    if missing:
-        orgs = sorted([*orgs, *Organization.objects.filter(pk__in=missing)], key=lambda o: o.path)
+    subtree = list(Organization.objects.filter(path__startswith=root.path).order_by("path"))
+    # (organization → population → counts of the subtree), starting from each organization's own rows.
+    totals: dict[int, dict[str, tuple[int, ...]]] = defaultdict(dict)
+    inside = {o.pk for o in subtree}
+    for place, otype, *values in _aggregate(base, plans):
+        if place in inside:
+            totals[place][otype] = tuple(values)
+    # Deepest first, each organization's totals go into its parent's: a parent is complete when reached.
+    for o in sorted(subtree, key=lambda o: len(o.path), reverse=True):
+        own = totals.get(o.pk)
+        if own is None or o.pk == root.pk or o.parent_id not in inside:
+            continue
+        into = totals[o.parent_id]
+        for otype, values in own.items():
+            prev = into.get(otype)
+            into[otype] = values if prev is None else tuple(map(operator.add, prev, values))
+    # The organizations active in the year; one dissolved before it but holding subjects keeps its row.
+    orgs = [
+        o
+        for o in subtree
+        if o.pk in totals
+        or ((o.active_from is None or o.active_from <= end) and (o.active_to is None or o.active_to >= start))
+    ]
     if not orgs or orgs[0].pk != root.pk:
         orgs = [root, *[o for o in orgs if o.pk != root.pk]]
     base_depth = root.path.count("/")
-    rows = [
-        Row(
-            organization=o,
-            depth=o.path.count("/") - base_depth,
-            members=members.get(o.pk, Counts()),
-            organizations={t: organizations[o.pk].get(t, Counts()) for t, _ in ORG_TYPES},
+    empty: dict[str, tuple[int, ...]] = {}
+    rows = []
+    for o in orgs:
+        t = totals.get(o.pk, empty)
+        rows.append(
+            Row(
+                organization=o,
+                depth=o.path.count("/") - base_depth,
+                members=_counts(t.get(MEMBERS)),
+                organizations={k: _counts(t.get(k)) for k, _ in ORG_TYPES},
+            )
         )
-        for o in orgs
-    ]
     return Statistics(root=root, year=year, plans=plans, rows=rows)
 
 
