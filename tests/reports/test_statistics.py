@@ -238,3 +238,17 @@ def test_every_row_matches_a_count_subject_by_subject(ward, people, year2020, se
                 )
         # Every organization with subjects in its subtree has a row.
         assert set(expected) <= {r.organization.pk for r in stats.rows}
+
+
+def test_the_garbage_collector_is_left_as_it_was(ward, year2020):
+    import gc
+
+    assert gc.isenabled()
+    statistics(ward.ward, [year2020])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        statistics(ward.ward, [year2020])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

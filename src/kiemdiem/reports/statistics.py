@@ -3,10 +3,12 @@
 Everything that grows with the number of members is computed by the database in a constant number of
 queries:
 
-- one ``GROUP BY`` per subject family (members; organizations by kind) with conditional aggregation
-  (``COUNT(*) FILTER (WHERE …)``), wrapped in one roll-up that joins each organization's aggregate to
-  every ancestor within the scope (the subtree by materialized-path prefix, the ancestors by a
-  recursive walk up ``parent``) and sums per ancestor: each row is the total of a whole subtree;
+- the table is one bare ``GROUP BY`` over the subject and decision rows, by every column the counts
+  depend on (kind, place, reviewed, reason, decided level, discipline in the plan's year as a hashed
+  ``IN``) with a plain ``COUNT(*)``; an outer query over those few groups turns them into the count
+  columns per (organization, population). The roll-up to every subtree is done in Python over that
+  per-organization aggregate: deepest first, each organization's totals are added into its parent's
+  (one addition per organization, not per ancestor);
 - the year-over-year comparison is one ``GROUP BY (organization, plan)`` over the compared years; the
   merges and splits that lead an old organization to its successor are a small id mapping applied to
   those aggregate rows (a merged cell's earlier years count under its successor).
@@ -18,9 +20,11 @@ line and in benchmarks) and the plans (one plan, or a year's plans); nothing her
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import operator
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any
@@ -285,6 +289,22 @@ def _year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building the table's many small objects.
+
+    None of them forms a cycle; with the collector on, a country's table (hundreds of thousands of
+    organizations, six ``Counts`` each) triggers full collections that re-scan all of them repeatedly.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _counts(v: tuple[int, ...] | None) -> Counts:
     """Counts from an aggregate row's values (in ``_COUNT_FIELDS`` order)."""
     if v is None:
@@ -310,44 +330,44 @@ def statistics(
         plan_id__in=[p.pk for p in plans]
     )
     start, end = _year_bounds(year)
-    subtree = list(Organization.objects.filter(path__startswith=root.path).order_by("path"))
-    # (organization → population → counts of the subtree), starting from each organization's own rows.
-    totals: dict[int, dict[str, tuple[int, ...]]] = defaultdict(dict)
-    inside = {o.pk for o in subtree}
-    for place, otype, *values in _aggregate(base, plans):
-        if place in inside:
-            totals[place][otype] = tuple(values)
-    # Deepest first, each organization's totals go into its parent's: a parent is complete when reached.
-    for o in sorted(subtree, key=lambda o: len(o.path), reverse=True):
-        own = totals.get(o.pk)
-        if own is None or o.pk == root.pk or o.parent_id not in inside:
-            continue
-        into = totals[o.parent_id]
-        for otype, values in own.items():
-            prev = into.get(otype)
-            into[otype] = values if prev is None else tuple(map(operator.add, prev, values))
-    # The organizations active in the year; one dissolved before it but holding subjects keeps its row.
-    orgs = [
-        o
-        for o in subtree
-        if o.pk in totals
-        or ((o.active_from is None or o.active_from <= end) and (o.active_to is None or o.active_to >= start))
-    ]
-    if not orgs or orgs[0].pk != root.pk:
-        orgs = [root, *[o for o in orgs if o.pk != root.pk]]
-    base_depth = root.path.count("/")
-    empty: dict[str, tuple[int, ...]] = {}
-    rows = []
-    for o in orgs:
-        t = totals.get(o.pk, empty)
-        rows.append(
-            Row(
-                organization=o,
-                depth=o.path.count("/") - base_depth,
-                members=_counts(t.get(MEMBERS)),
-                organizations={k: _counts(t.get(k)) for k, _ in ORG_TYPES},
+    aggregate = _aggregate(base, plans)
+    with _no_cyclic_gc():
+        subtree = list(Organization.objects.filter(path__startswith=root.path).order_by("path"))
+        # organization → population → counts of its subtree, starting from each organization's own rows.
+        totals: dict[int, dict[str, tuple[int, ...]]] = defaultdict(dict)
+        inside = {o.id for o in subtree}
+        for place, otype, *values in aggregate:
+            if place in inside:
+                totals[place][otype] = tuple(values)
+        # Deepest first, each organization's totals go into its parent's: a parent is complete when reached.
+        for o in sorted(subtree, key=lambda o: len(o.path), reverse=True):
+            own = totals.get(o.id)
+            if own is None or o.id == root.id or o.parent_id not in inside:
+                continue
+            into = totals[o.parent_id]
+            for otype, values in own.items():
+                prev = into.get(otype)
+                into[otype] = values if prev is None else tuple(map(operator.add, prev, values))
+        # The organizations active in the year; one dissolved before it but holding subjects keeps its row.
+        orgs = [
+            o
+            for o in subtree
+            if o.id in totals
+            or (
+                (o.active_from is None or o.active_from <= end)
+                and (o.active_to is None or o.active_to >= start)
             )
-        )
+        ]
+        if not orgs or orgs[0].id != root.id:
+            orgs = [root, *[o for o in orgs if o.id != root.id]]
+        base_depth = root.path.count("/")
+        empty: dict[str, tuple[int, ...]] = {}
+        rows = []
+        for o in orgs:
+            t = totals.get(o.id, empty)
+            members = _counts(t.get(MEMBERS))
+            organizations = {k: _counts(t.get(k)) for k, _ in ORG_TYPES}
+            rows.append(Row(o, o.path.count("/") - base_depth, members, organizations))
     return Statistics(root=root, year=year, plans=plans, rows=rows)
 
 
