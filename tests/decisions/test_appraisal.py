@@ -120,3 +120,49 @@ def test_progress_against_deadlines_per_cell(ward, cycle):
     assert steps["ban_kiem_diem"]["state"] == "done"
     assert steps["quyet_dinh"]["state"] == "late" and len(steps["quyet_dinh"]["missing"]) == 2
     publish_results(cycle, ward.users["standing"])
+
+
+def _snapshot(appraisal):
+    return (
+        [
+            (r.subject.pk, r.proposed_level, r.max_level, r.level, r.reasons, r.flags, [c.code for c in r.conflicts])
+            for r in appraisal.rows
+        ],
+        appraisal.quota,
+        appraisal.review_date,
+    )
+
+
+def test_several_plans_at_once_give_each_plan_its_own_appraisal(ward, cycle, plan366):
+    """A province appraises many plans in one pass; quota groups and facts never cross plans."""
+    from kiemdiem.decisions.services import appraise_plans
+
+    Discipline.objects.create(member=ward.members["an"], form="khien_trach", decided_on=D(2025, 6, 1))
+    both = appraise_plans([cycle, plan366])
+    assert [a.plan for a in both] == [cycle, plan366]
+    assert _snapshot(both[0]) == _snapshot(appraise(cycle))
+    assert _snapshot(both[1]) == _snapshot(appraise(plan366))
+    assert {q["group"] for q in both[0].quota} >= {"dang-vien"}
+    assert all(":" not in q["group"] for a in both for q in a.quota)
+    # The 2025 discipline limits An in the 2025 plan only.
+    an_2020 = next(r for r in both[0].rows if r.subject.member == ward.members["an"])
+    an_2025 = next(r for r in both[1].rows if r.subject.member == ward.members["an"])
+    assert an_2020.max_level == "HTTNV" and "above_max" not in {c.code for c in an_2020.conflicts}
+    assert "C-KHT-01" in an_2025.needs_decision  # disciplined in the year: the competent level decides
+    assert "C-KHT-01" not in an_2020.needs_decision
+    # Without the model objects (province runs) rows carry ids and the decided level.
+    light = appraise_plans([cycle], with_subjects=False)[0]
+    assert [r.subject_id for r in light.rows] == [r.subject.pk for r in both[0].rows]
+    assert all(r.subject is None and r.decided is None for r in light.rows)
+
+
+def test_the_plans_adapted_parameters_are_applied(ward, cycle):
+    """A committee's recorded adaptation of a parameter (with its reason) is what the appraisal applies."""
+    an = cycle.subjects.get(member=ward.members["an"])
+    assert appraise(cycle).row(an).max_level == "HTTNV"  # every criterion graded "tốt"
+    cycle.parameters = {"individual_httnv_min_grade": "xuat_sac"}
+    cycle.parameters_reason = "Đảng ủy yêu cầu cao hơn (thử nghiệm)"
+    cycle.save()
+    row = appraise(cycle).row(an)
+    assert row.max_level == "HTNV"
+    assert "above_max" in {c.code for c in row.blocking}

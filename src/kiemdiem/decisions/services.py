@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
 from kiemdiem.audit.services import record
 from kiemdiem.lib import dates
 from kiemdiem.members.models import Discipline, Position, StateRating, period_q
-from kiemdiem.plans.models import INDIVIDUAL_KINDS, Plan, PlanSubject, SubjectKind
+from kiemdiem.plans.models import INDIVIDUAL_KINDS, Plan, PlanStep, PlanSubject, SubjectKind
 from kiemdiem.reviews.models import (
     LEVEL_ORDER,
     FeedbackRequest,
@@ -31,7 +32,11 @@ from kiemdiem.reviews.models import (
     ReviewPlace,
     ReviewStatus,
 )
-from kiemdiem.rules import classify_request
+from kiemdiem.rules import GroupSettings, Outcome, classify
+from kiemdiem.rules import Subject as RuleSubject
+from kiemdiem.rules.contract import quota_dict
+from kiemdiem.rules.facts import Discipline as RuleDiscipline
+from kiemdiem.rules.levels import DISCIPLINE_BY_CODE, GRADE_BY_CODE, LEVEL_BY_CODE, Grade
 
 from .models import Decision, DecisionEntry, Reclassification, RemediationItem, RemediationStatus
 
@@ -61,9 +66,12 @@ class Conflict:
     blocking: bool = True
 
 
-@dataclass
+@dataclass(slots=True)
 class AppraisalRow:
-    subject: PlanSubject
+    """One subject's appraisal. ``subject``/``decided`` are model objects only when asked for (pages)."""
+
+    subject: PlanSubject | Any
+    subject_id: int = 0
     proposed_level: str = ""
     self_level: str = ""
     max_level: str = ""
@@ -75,6 +83,7 @@ class AppraisalRow:
     flags: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     decided: DecisionEntry | None = None
+    decided_level: str = ""
 
     @property
     def blocking(self) -> list[Conflict]:
@@ -89,253 +98,415 @@ class Appraisal:
     review_date: dt.date
 
     def row(self, subject: PlanSubject) -> AppraisalRow:
-        return next(r for r in self.rows if r.subject.pk == subject.pk)
+        return next(r for r in self.rows if r.subject_id == subject.pk)
 
 
 def review_date(plan: Plan) -> dt.date:
-    step = plan.steps.filter(code="quyet_dinh").first()
-    return (step.due_committee if step and step.due_committee else None) or dt.date(plan.year, 12, 31)
+    return _review_dates([plan])[plan.pk]
 
 
-def _discipline(records: list[Discipline]) -> list[dict[str, Any]]:
-    return [
-        {
-            "form": d.form,
-            "decided_on": d.decided_on.isoformat(),
-            "violation_on": d.violation_on.isoformat() if d.violation_on else None,
-            "duty_related": d.duty_related,
-            "self_detected_and_remedied": d.self_detected_and_remedied,
-        }
-        for d in records
-    ]
+def _review_dates(plans: Sequence[Plan]) -> dict[int, dt.date]:
+    """The date each plan is classified as of: its decision step's committee deadline, else 31/12 of its year."""
+    due: dict[int, dt.date | None] = dict(
+        PlanStep.objects.filter(plan__in=[p.pk for p in plans], code="quyet_dinh")
+        .order_by("-order", "-pk")
+        .values_list("plan_id", "due_committee")
+    )
+    return {p.pk: due.get(p.pk) or dt.date(p.year, 12, 31) for p in plans}
 
 
-def _grades(review: Review | None, plan: Plan, kind: str) -> dict[str, str] | None:
-    if review is None or not review.grades:
+def _grades(grades: dict[str, str] | None, criteria: Any) -> tuple[Grade, Grade] | None:
+    """The lowest grade among key criteria and among the others (QĐ 132/124 self-assessment by criteria)."""
+    if not grades:
         return None
-    criteria = plan.framework().criteria.get(kind)
     keys = {c.id for c in getattr(criteria, "criteria", ()) if c.key}
-    order = ["kem", "trung_binh", "tot", "xuat_sac"]
-    key = [g for cid, g in review.grades.items() if cid in keys and g in order]
-    other = [g for cid, g in review.grades.items() if cid not in keys and g in order]
+    key = [GRADE_BY_CODE[g] for cid, g in grades.items() if cid in keys and g in GRADE_BY_CODE]
+    other = [GRADE_BY_CODE[g] for cid, g in grades.items() if cid not in keys and g in GRADE_BY_CODE]
     if not key or not other:
         return None
-    return {"key": min(key, key=order.index), "other": min(other, key=order.index)}
+    return min(key), min(other)
 
 
-def build_request(
-    plan: Plan, subjects: list[PlanSubject], day: dt.date, outstanding_unit: bool = False
-) -> dict[str, Any]:
-    """One classification-contract request for the plan's reviewed subjects (see classification-contract.md).
+@dataclass
+class _Facts:
+    """Registry and cycle rows of a set of plans, each table read once (set-based, joined on the plans)."""
 
-    ``subjects`` are all the plan's reviewed subjects: related rows are read by joining on the plan, not
-    with lists of ids (large ``IN (…)`` lists dominated the cost at province scale).
-    """
-    year_start = dt.date(plan.year, 1, 1)
-    in_plan = {"member__plan_subjects__plan": plan, "member__plan_subjects__reviewed": True}
-    reviews = {
-        r.subject_id: r
-        for r in Review.objects.filter(subject__plan=plan, subject__reviewed=True, place=ReviewPlace.CELL)
-    }
+    subjects: list[tuple[Any, ...]]  # _SUBJECT_COLUMNS, then the cell review's columns, then grades
+    at_collective: dict[int, str]  # subject id → status of the review at the leadership collective
+    proposals: dict[int, str]
+    disciplines: dict[int, list[tuple[Any, ...]]]
+    state: dict[int, dict[int, str]]  # year → member → level
+    previous: dict[tuple[int, int], dict[int, str]]  # (organization, year) → member → last year's level
+    shortcomings: dict[tuple[int, int], dict[tuple[str, int], list[int]]]  # (organization, year) → subject
+    positions: list[tuple[Any, ...]]
+    residence_answered: set[int]
+
+
+# Columns read per subject (tuples, not model instances): the subject, its member's admission, its
+# decided level and its review at the cell (chi bộ) or its own body, joined in one query.
+_SUBJECT_COLUMNS = (
+    "pk", "plan_id", "kind", "member_id", "cell_id", "organization_id", "collective_id",
+    "needs_residence_comment", "member__admitted_on", "decided__level",
+    "cr__status", "cr__self_level", "cr__score_general", "cr__score_tasks",
+    "cr__tasks_total", "cr__tasks_done", "cr__tasks_on_time", "cr__tasks_exceeded", "cr__tasks_late",
+)  # fmt: skip
+
+
+def _read_facts(plans: Sequence[Plan], days: dict[int, dt.date]) -> _Facts:
+    plan_ids = [p.pk for p in plans]
+    years = {p.year for p in plans}
+    reviewed = PlanSubject.objects.filter(plan_id__in=plan_ids, reviewed=True)
+    members = reviewed.exclude(member=None).values("member_id")
+    # Criterion grades (a JSON object per review) are read only for the frameworks that grade criteria.
+    graded = [] if all(p.framework().scored for p in plans) else ["cr__grades"]
+    subjects = list(
+        reviewed.annotate(cr=FilteredRelation("reviews", condition=Q(reviews__place=ReviewPlace.CELL)))
+        .order_by("plan_id", "kind", "name", "pk")
+        .values_list(*_SUBJECT_COLUMNS, *graded)
+    )
+    at_collective = dict(
+        Review.objects.filter(subject__in=reviewed, place=ReviewPlace.COLLECTIVE).values_list(
+            "subject_id", "status"
+        )
+    )
     proposals = dict(
-        MeetingItem.objects.filter(subject__plan=plan)
+        MeetingItem.objects.filter(subject__in=reviewed)
         .exclude(proposed_level="")
         .values_list("subject_id", "proposed_level")
     )
-    disciplines: dict[int, list[Discipline]] = defaultdict(list)
-    for d in Discipline.objects.filter(decided_on__gte=year_start, decided_on__lte=day, **in_plan):
-        disciplines[d.member_id].append(d)
-    state = dict(StateRating.objects.filter(year=plan.year, **in_plan).values_list("member_id", "level"))
-    previous = dict(
-        DecisionEntry.objects.filter(
-            subject__plan__year=plan.year - 1,
-            subject__plan__organization=plan.organization,
-            subject__member__plan_subjects__plan=plan,
-        ).values_list("subject__member_id", "level")
-    )
-    shortcomings: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
-    for item in RemediationItem.objects.filter(
-        subject__plan__year=plan.year - 1, subject__plan__organization=plan.organization
-    ).select_related("subject"):
-        s = item.subject
-        key = (
-            ("m", s.member_id)
-            if s.member_id
-            else ("o", s.organization_id)
-            if s.organization_id
-            else ("c", s.collective_id)
-        )
-        shortcomings[key][0] += 1
-        shortcomings[key][1] += item.status == RemediationStatus.DONE
-    by_org = {
-        s.organization_id: s for s in subjects if s.kind in (SubjectKind.CELL, SubjectKind.GRASSROOTS_ORG)
+    first, last = dt.date(min(years), 1, 1), max(days.values())
+    disciplines: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in Discipline.objects.filter(
+        member_id__in=members, decided_on__gte=first, decided_on__lte=last
+    ).values_list(
+        "member_id", "form", "decided_on", "violation_on", "duty_related", "self_detected_and_remedied"
+    ):
+        disciplines[row[0]].append(row[1:])
+    state: dict[int, dict[int, str]] = defaultdict(dict)
+    for m, y, level in StateRating.objects.filter(member_id__in=members, year__in=years).values_list(
+        "member_id", "year", "level"
+    ):
+        state[y][m] = level
+    orgs = {p.organization_id for p in plans}
+    last_year = {
+        "subject__plan__organization_id__in": orgs,
+        "subject__plan__year__in": {y - 1 for y in years},
     }
-    by_coll = {s.collective_id: s for s in subjects if s.kind == SubjectKind.LEADERSHIP_COLLECTIVE}
-    grassroots = next((s for s in subjects if s.kind == SubjectKind.GRASSROOTS_ORG), None)
+    previous: dict[tuple[int, int], dict[int, str]] = defaultdict(dict)
+    for org, year, m, level in DecisionEntry.objects.filter(
+        subject__member_id__in=members, **last_year
+    ).values_list("subject__plan__organization_id", "subject__plan__year", "subject__member_id", "level"):
+        previous[(org, year + 1)][m] = level
+    shortcomings: dict[tuple[int, int], dict[tuple[str, int], list[int]]] = defaultdict(dict)
+    for org, year, m, o, c, status in RemediationItem.objects.filter(**last_year).values_list(
+        "subject__plan__organization_id", "subject__plan__year", "subject__member_id",
+        "subject__organization_id", "subject__collective_id", "status",
+    ):  # fmt: skip
+        counts = shortcomings[(org, year + 1)].setdefault(
+            ("m", m) if m else ("o", o) if o else ("c", c), [0, 0]
+        )
+        counts[0] += 1
+        counts[1] += status == RemediationStatus.DONE
+    # Heads of a body and members of a leadership collective, held at some time within the plans' days.
+    positions = list(
+        Position.objects.filter(Q(is_head=True) | Q(collective__isnull=False), member_id__in=members)
+        .filter(Q(start=None) | Q(start__lte=last), Q(end=None) | Q(end__gte=min(days.values())))
+        .values_list("member_id", "collective_id", "organization_id", "is_head", "start", "end")
+    )
+    residence_answered = set(
+        FeedbackRequest.objects.filter(
+            subject__in=reviewed, source=FeedbackSource.RESIDENCE, responses__isnull=False
+        ).values_list("subject_id", flat=True)
+    )
+    return _Facts(
+        subjects, at_collective, proposals, disciplines, state, previous, shortcomings, positions,
+        residence_answered,
+    )  # fmt: skip
+
+
+def _rule_discipline(rows: list[tuple[Any, ...]]) -> tuple[RuleDiscipline, ...]:
+    return tuple(
+        RuleDiscipline(DISCIPLINE_BY_CODE[form], decided, violation, duty, self_detected)
+        for form, decided, violation, duty, self_detected in rows
+    )
+
+
+def _subjects_of_plan(
+    plan: Plan, framework: Any, day: dt.date, rows: list[tuple[Any, ...]], f: _Facts, outstanding: bool
+) -> tuple[list[RuleSubject], dict[str, GroupSettings]]:
+    """The rules engine's facts for one plan's reviewed subjects (the contract's vocabulary, typed).
+
+    Quota groups are named ``<plan id>:<group>`` so that several plans can be classified in one call
+    (quota groups never span plans). The facts are those of classification-contract.md; a subject
+    without a proposed level (no vote, no self-assessment yet) is explained but counts in no quota.
+    """
+    year_start = dt.date(plan.year, 1, 1)
+    prefix = f"{plan.pk}:"
+    by_org = {r[5]: str(r[0]) for r in rows if r[2] in (SubjectKind.CELL, SubjectKind.GRASSROOTS_ORG)}
+    by_coll = {r[6]: str(r[0]) for r in rows if r[2] == SubjectKind.LEADERSHIP_COLLECTIVE}
+    grassroots = next((str(r[0]) for r in rows if r[2] == SubjectKind.GRASSROOTS_ORG), None)
+    plan_members = {r[3] for r in rows if r[3]}
     heads: dict[int, str] = {}
     coll_members: dict[int, set[int]] = defaultdict(set)
-    for pos in Position.objects.filter(period_q(day), **in_plan):
-        if pos.collective_id:
-            coll_members[pos.collective_id].add(pos.member_id)
-        if pos.is_head:
-            target = by_coll.get(pos.collective_id) if pos.collective_id else by_org.get(pos.organization_id)
+    for member_id, collective_id, organization_id, is_head, start, end in f.positions:
+        if member_id not in plan_members or (start and start > day) or (end and end < day):
+            continue
+        if collective_id:
+            coll_members[collective_id].add(member_id)
+        if is_head:
+            target = by_coll.get(collective_id) if collective_id else by_org.get(organization_id)
             if target is not None:
-                heads.setdefault(pos.member_id, str(target.pk))
+                heads.setdefault(member_id, target)
 
-    out: list[dict[str, Any]] = []
-    for s in subjects:
-        review = reviews.get(s.pk)
-        facts: dict[str, Any] = {"id": str(s.pk), "kind": s.kind, "group": GROUPS[s.kind]}
-        proposed = proposals.get(s.pk) or (review.self_level if review else "")
+    def discipline(member_id: int) -> list[tuple[Any, ...]]:
+        return [d for d in f.disciplines.get(member_id, ()) if year_start <= d[1] <= day]
+
+    scored = framework.scored
+    criteria = framework.criteria
+    disciplined = f.disciplines
+    state = f.state.get(plan.year, {})
+    previous = f.previous.get((plan.organization_id, plan.year), {})
+    shortcomings = f.shortcomings.get((plan.organization_id, plan.year), {})
+    proposals = f.proposals
+    out: list[RuleSubject] = []
+    for row in rows:
+        pk, kind, member_id, cell_id, organization_id, collective_id = row[0], row[2], *row[3:7]
+        s = RuleSubject(id=str(pk), kind=kind, group=prefix + GROUPS[kind])
+        proposed = proposals.get(pk) or row[11]
         if proposed:
-            facts["proposed_level"] = proposed
+            s.proposed_level = LEVEL_BY_CODE[proposed]
         else:
-            # Nothing proposed yet: the rules still explain the maximum, but the subject counts in no quota.
-            facts["group"] = NO_PROPOSAL_GROUP
-        if review is not None:
-            if review.score_general is not None and review.score_tasks is not None:
-                facts["score"] = {"general": float(review.score_general), "tasks": float(review.score_tasks)}
-            grades = _grades(review, plan, s.kind)
+            s.group = prefix + NO_PROPOSAL_GROUP
+        if row[10] is not None:  # the review exists
+            general, tasks = row[12], row[13]
+            if scored and general is not None and tasks is not None:
+                s.score_general, s.score_tasks = float(general), float(tasks)
+            grades = None if scored else _grades(row[19], criteria.get(kind))
             if grades:
-                facts["grades"] = grades
-            if review.tasks_total is not None:
-                facts["tasks"] = {
-                    "total": review.tasks_total,
-                    "done": review.tasks_done or 0,
-                    "on_time": review.tasks_on_time or 0,
-                    "exceeded": review.tasks_exceeded or 0,
-                    "late": review.tasks_late or 0,
-                }
-        if s.member_id:
-            m = s.member
-            facts["admitted_on"] = m.admitted_on.isoformat()
-            if s.member_id in disciplines:
-                facts["discipline"] = _discipline(disciplines[s.member_id])
-            if s.member_id in state:
-                facts["civil_servant_level"] = state[s.member_id]
-            if s.member_id in previous:
-                facts["previous_level"] = previous[s.member_id]
-            if s.cell_id in by_org:
-                facts["cell"] = str(by_org[s.cell_id].pk)
-            if s.member_id in heads:
-                facts["heads"] = heads[s.member_id]
-            key = ("m", s.member_id)
-        elif s.kind == SubjectKind.CELL:
-            if grassroots is not None:
-                facts["parent"] = str(grassroots.pk)
-            key = ("o", s.organization_id)
-        elif s.kind == SubjectKind.LEADERSHIP_COLLECTIVE:
-            members = coll_members.get(s.collective_id, set())
-            records = [d for mid in members for d in disciplines.get(mid, [])]
+                s.grade_key, s.grade_other = grades
+            if row[14] is not None:
+                s.tasks_total = row[14]
+                s.tasks_done, s.tasks_on_time, s.tasks_exceeded, s.tasks_late = (
+                    row[15] or 0,
+                    row[16] or 0,
+                    row[17] or 0,
+                    row[18] or 0,
+                )
+        if member_id:
+            s.admitted_on = row[8]
+            if member_id in disciplined and (records := discipline(member_id)):
+                s.discipline = _rule_discipline(records)
+            level = state.get(member_id)
+            if level:
+                s.civil_servant_level = LEVEL_BY_CODE[level]
+            level = previous.get(member_id)
+            if level:
+                s.previous_level = LEVEL_BY_CODE[level]
+            s.cell = by_org.get(cell_id)
+            s.heads = heads.get(member_id)
+            key: tuple[str, int] = ("m", member_id)
+        elif kind == SubjectKind.CELL:
+            s.parent = grassroots
+            key = ("o", organization_id)
+        elif kind == SubjectKind.LEADERSHIP_COLLECTIVE:
+            records = [d for mid in coll_members.get(collective_id, ()) for d in discipline(mid)]
             if records:
-                facts["leadership_discipline"] = _discipline(records)
-            key = ("c", s.collective_id)
+                s.leadership_discipline = _rule_discipline(records)
+            key = ("c", collective_id)
         else:
-            key = ("o", s.organization_id)
-        total, remedied = shortcomings.get(key, (0, 0))
-        if total:
-            facts["prior_shortcomings"] = {"total": total, "remedied": remedied}
-        out.append(facts)
-    groups = {g: {"outstanding_unit": outstanding_unit} for g in {f["group"] for f in out}}
-    return {"framework": plan.framework_id, "review_date": day.isoformat(), "groups": groups, "subjects": out}
+            key = ("o", organization_id)
+        if key in shortcomings:
+            s.shortcomings_total, s.shortcomings_remedied = shortcomings[key]
+        out.append(s)
+    groups = {g: GroupSettings(outstanding) for g in {s.group for s in out if s.group}}
+    return out, groups
+
+
+def _outcome_fields(outcome: Outcome) -> dict[str, Any]:
+    """An outcome as the row's fields, built once per shared outcome (rows share the lists: read-only)."""
+    return {
+        "max_level": outcome.max_level.name if outcome.max_level is not None else "",
+        "level": outcome.level.name if outcome.level is not None else "",
+        "classified": outcome.classified,
+        "not_classified_reason": outcome.not_classified_reason or "",
+        "reasons": [r.as_dict() for r in outcome.reasons],
+        "needs_decision": list(outcome.needs_decision),
+        "flags": list(outcome.flags),
+    }
+
+
+_MISSING_REVIEW = Conflict("missing_review", "Chưa nộp bản kiểm điểm / báo cáo kiểm điểm.")
+_MISSING_COLLECTIVE = Conflict("missing_collective_review", "Chưa kiểm điểm tại tập thể lãnh đạo.")
+_MISSING_VOTE = Conflict("missing_vote", "Chưa có kết quả biểu quyết đề xuất mức xếp loại của hội nghị.")
+_MISSING_RESIDENCE = Conflict("missing_residence", "Chưa có nhận xét của chi ủy nơi cư trú (QĐ 213).")
+_QUOTA = Conflict("quota", "Nhóm vượt tỷ lệ HTXSNV; đề nghị xem xét hạ mức trước.", blocking=False)
+
+
+def _conflicts(
+    row: AppraisalRow, kind: str, collective_id: int | None, needs_residence: bool, status: str | None, f: _Facts,
+    demote: set[str], cache: dict[tuple[Any, ...], list[Conflict]],
+) -> list[Conflict]:  # fmt: skip
+    pk = row.subject_id
+    key: tuple[Any, ...] = (
+        status != ReviewStatus.SUBMITTED,
+        bool(collective_id and kind == SubjectKind.LEADER)
+        and f.at_collective.get(pk) != ReviewStatus.SUBMITTED,
+        pk not in f.proposals and kind != SubjectKind.GRASSROOTS_ORG,
+        needs_residence and pk not in f.residence_answered,
+        row.proposed_level,
+        row.max_level,
+        # The reasons list is shared per outcome: its identity stands for reasons and needs_decision.
+        id(row.reasons),
+        str(pk) in demote,
+    )
+    conflicts = cache.get(key)
+    if conflicts is not None:
+        return list(conflicts)
+    conflicts = []
+    missing_review, missing_collective, missing_vote, missing_residence = key[:4]
+    if missing_review:
+        conflicts.append(_MISSING_REVIEW)
+    if missing_collective:
+        conflicts.append(_MISSING_COLLECTIVE)
+    if missing_vote:
+        conflicts.append(_MISSING_VOTE)
+    if missing_residence:
+        conflicts.append(_MISSING_RESIDENCE)
+    if row.proposed_level and row.max_level and LEVEL_ORDER[row.proposed_level] > LEVEL_ORDER[row.max_level]:
+        rules = ", ".join(r["rule"] for r in row.reasons)
+        conflicts.append(
+            Conflict(
+                "above_max",
+                f"Mức đề xuất {row.proposed_level} cao hơn mức tối đa theo quy định {row.max_level} ({rules}).",
+            )
+        )
+    if row.needs_decision:
+        conflicts.append(
+            Conflict(
+                "needs_decision",
+                "Trường hợp cấp có thẩm quyền xem xét, quyết định: " + ", ".join(row.needs_decision),
+            )
+        )
+    if key[-1]:
+        conflicts.append(_QUOTA)
+    cache[key] = conflicts
+    return list(conflicts)
+
+
+def appraise_plans(
+    plans: Sequence[Plan],
+    outstanding_unit: bool | Mapping[int, bool] = False,
+    with_subjects: bool = True,
+    only: Mapping[int, set[int]] | None = None,
+) -> list[Appraisal]:
+    """Thẩm định of several plans at once (a province's grassroots plans): every table is read once.
+
+    Set-based: the facts of all the plans' reviewed subjects are read with one query per table, joined
+    on the plans (no per-plan and no per-subject queries), turned into the rules engine's typed facts
+    and classified with one :func:`kiemdiem.rules.classify` call per framework and review date, with
+    the quota groups of each plan kept apart. ``with_subjects`` attaches the ``PlanSubject`` and
+    ``DecisionEntry`` model objects the pages display (one more query each); without it rows carry ids
+    and the decided level only. ``only``: per plan, the subject ids to list (all by default).
+    """
+    days = _review_dates(plans)
+    f = _read_facts(plans, days)
+    rows_by_plan: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for r in f.subjects:
+        rows_by_plan[r[1]].append(r)
+    batches: dict[tuple[Any, ...], list[Plan]] = defaultdict(list)
+    for plan in plans:
+        batches[(plan.framework_id, repr(sorted((plan.parameters or {}).items())), days[plan.pk])].append(
+            plan
+        )
+    appraisals: dict[int, Appraisal] = {}
+    for batch in batches.values():
+        framework = batch[0].framework()
+        day = days[batch[0].pk]
+        subjects: list[RuleSubject] = []
+        groups: dict[str, GroupSettings] = {}
+        for plan in batch:
+            outstanding = (
+                outstanding_unit.get(plan.pk, False)
+                if isinstance(outstanding_unit, Mapping)
+                else outstanding_unit
+            )
+            s, g = _subjects_of_plan(plan, framework, day, rows_by_plan[plan.pk], f, outstanding)
+            subjects += s
+            groups.update(g)
+        result = classify(framework, subjects, day, groups)
+        quota: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        demote: set[str] = set()
+        for q in result.quota:
+            plan_id, group = q.group.split(":", 1)
+            if group == NO_PROPOSAL_GROUP:
+                continue
+            demote.update(q.suggested_demotions)
+            quota[int(plan_id)].append(
+                {**quota_dict(q), "group": group, "label": GROUP_LABELS.get(group, group)}
+            )
+        outcomes = iter(result.outcomes)
+        proposals = f.proposals
+        fields: dict[int, dict[str, Any]] = {}
+        conflict_cache: dict[tuple[Any, ...], list[Conflict]] = {}
+        for plan in batch:
+            wanted = only.get(plan.pk) if only is not None else None
+            rows: list[AppraisalRow] = []
+            for r in rows_by_plan[plan.pk]:
+                o = next(outcomes)
+                pk = r[0]
+                if wanted is not None and pk not in wanted:
+                    continue
+                self_level = r[11] or ""
+                of = fields.get(id(o))
+                if of is None:
+                    of = fields[id(o)] = _outcome_fields(o)
+                row = AppraisalRow(
+                    None, pk, proposals.get(pk) or self_level, self_level, decided_level=r[9] or "", **of
+                )
+                row.conflicts = _conflicts(row, r[2], r[6], r[7], r[10], f, demote, conflict_cache)
+                rows.append(row)
+            appraisals[plan.pk] = Appraisal(plan, rows, quota[plan.pk], day)
+    out = [appraisals[p.pk] for p in plans]
+    if with_subjects:
+        _attach_models(out)
+    return out
+
+
+def _attach_models(appraisals: list[Appraisal]) -> None:
+    plans = [a.plan.pk for a in appraisals]
+    subjects = (
+        PlanSubject.objects.select_related("plan", "member", "cell", "organization", "collective").in_bulk(
+            [r.subject_id for a in appraisals for r in a.rows]
+        )
+        if len(appraisals) == 1 and len(appraisals[0].rows) < 500
+        else {
+            s.pk: s
+            for s in PlanSubject.objects.filter(plan_id__in=plans, reviewed=True).select_related(
+                "plan", "member", "cell", "organization", "collective"
+            )
+        }
+    )
+    decided = {e.subject_id: e for e in DecisionEntry.objects.filter(subject__plan_id__in=plans)}
+    for a in appraisals:
+        for r in a.rows:
+            r.subject = subjects[r.subject_id]
+            r.decided = decided.get(r.subject_id)
 
 
 def appraise(
     plan: Plan, subjects: QuerySet[PlanSubject] | None = None, outstanding_unit: bool = False
 ) -> Appraisal:
-    """Thẩm định: run the regulation on every reviewed subject and list the conflicts per subject."""
-    qs = (subjects if subjects is not None else plan.subjects.all()).filter(reviewed=True)
-    all_subjects = list(
-        plan.subjects.filter(reviewed=True).select_related("member", "cell", "organization", "collective")
+    """Thẩm định of one plan: run the regulation on every reviewed subject and list the conflicts per subject.
+
+    ``subjects`` limits the rows listed (the whole plan is still classified: quotas and the
+    collective-to-individual links need every subject).
+    """
+    only = (
+        None
+        if subjects is None
+        else {plan.pk: set(subjects.filter(reviewed=True).values_list("pk", flat=True))}
     )
-    day = review_date(plan)
-    response = classify_request(build_request(plan, all_subjects, day, outstanding_unit))
-    results = {r["id"]: r for r in response["results"]}
-    wanted = set(qs.values_list("pk", flat=True))
-    reviews = {(r.subject_id, r.place): r for r in Review.objects.filter(subject_id__in=wanted)}
-    proposals = dict(
-        MeetingItem.objects.filter(subject_id__in=wanted)
-        .exclude(proposed_level="")
-        .values_list("subject_id", "proposed_level")
-    )
-    residence_answered = set(
-        FeedbackRequest.objects.filter(
-            subject_id__in=wanted, source=FeedbackSource.RESIDENCE, responses__isnull=False
-        ).values_list("subject_id", flat=True)
-    )
-    decided = {e.subject_id: e for e in DecisionEntry.objects.filter(subject_id__in=wanted)}
-    demote = {
-        sid
-        for q in response["quota"]
-        if q["group"] != NO_PROPOSAL_GROUP
-        for sid in q.get("suggested_demotions", [])
-    }
-    rows: list[AppraisalRow] = []
-    for s in all_subjects:
-        if s.pk not in wanted:
-            continue
-        res = results[str(s.pk)]
-        review = reviews.get((s.pk, ReviewPlace.CELL))
-        row = AppraisalRow(
-            subject=s,
-            proposed_level=proposals.get(s.pk) or (review.self_level if review else ""),
-            self_level=review.self_level if review else "",
-            max_level=res.get("max_level") or "",
-            level=res.get("level") or "",
-            classified=res["classified"],
-            not_classified_reason=res.get("not_classified_reason") or "",
-            reasons=res.get("reasons", []),
-            needs_decision=res.get("needs_decision", []),
-            flags=res.get("flags", []),
-            decided=decided.get(s.pk),
-        )
-        if review is None or review.status != ReviewStatus.SUBMITTED:
-            row.conflicts.append(Conflict("missing_review", "Chưa nộp bản kiểm điểm / báo cáo kiểm điểm."))
-        if s.collective_id and s.kind == SubjectKind.LEADER:
-            at_coll = reviews.get((s.pk, ReviewPlace.COLLECTIVE))
-            if at_coll is None or at_coll.status != ReviewStatus.SUBMITTED:
-                row.conflicts.append(
-                    Conflict("missing_collective_review", "Chưa kiểm điểm tại tập thể lãnh đạo.")
-                )
-        if s.pk not in proposals and s.kind != SubjectKind.GRASSROOTS_ORG:
-            row.conflicts.append(
-                Conflict("missing_vote", "Chưa có kết quả biểu quyết đề xuất mức xếp loại của hội nghị.")
-            )
-        if s.needs_residence_comment and s.pk not in residence_answered:
-            row.conflicts.append(
-                Conflict("missing_residence", "Chưa có nhận xét của chi ủy nơi cư trú (QĐ 213).")
-            )
-        if (
-            row.proposed_level
-            and row.max_level
-            and LEVEL_ORDER[row.proposed_level] > LEVEL_ORDER[row.max_level]
-        ):
-            rules = ", ".join(r["rule"] for r in row.reasons)
-            row.conflicts.append(
-                Conflict(
-                    "above_max",
-                    f"Mức đề xuất {row.proposed_level} cao hơn mức tối đa theo quy định "
-                    f"{row.max_level} ({rules}).",
-                )
-            )
-        if row.needs_decision:
-            row.conflicts.append(
-                Conflict(
-                    "needs_decision",
-                    "Trường hợp cấp có thẩm quyền xem xét, quyết định: " + ", ".join(row.needs_decision),
-                )
-            )
-        if str(s.pk) in demote:
-            row.conflicts.append(
-                Conflict("quota", "Nhóm vượt tỷ lệ HTXSNV; đề nghị xem xét hạ mức trước.", blocking=False)
-            )
-        rows.append(row)
-    quota = [
-        {**q, "label": GROUP_LABELS.get(q["group"], q["group"])}
-        for q in response["quota"]
-        if q["group"] != NO_PROPOSAL_GROUP
-    ]
-    return Appraisal(plan, rows, quota, day)
+    return appraise_plans([plan], outstanding_unit, only=only)[0]
 
 
 def decided_ids(plan: Plan) -> set[int]:
