@@ -175,6 +175,10 @@ if os.environ.get("REDIS_URL"):
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# Without KIEMDIEM_JOB_QUEUE_URL: long jobs (imports, batches of documents) run in a thread of the web
+# worker. With it (e.g. redis://127.0.0.1:6379/3): on the RQ queue "kiemdiem", run by `kiemdiem worker`.
+JOB_QUEUE_URL = os.environ.get("KIEMDIEM_JOB_QUEUE_URL", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
