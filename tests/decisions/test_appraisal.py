@@ -166,3 +166,24 @@ def test_the_plans_adapted_parameters_are_applied(ward, cycle):
     row = appraise(cycle).row(an)
     assert row.max_level == "HTNV"
     assert "above_max" in {c.code for c in row.blocking}
+
+
+def test_a_later_meeting_s_vote_replaces_an_earlier_one(ward, cycle):
+    """A subject voted on again at a later conference: the appraisal reads the latest vote."""
+    from kiemdiem.reviews.models import Meeting
+    from kiemdiem.reviews.services import close_meeting, enter_paper_tally, open_meeting
+
+    an = cycle.subjects.get(member=ward.members["an"])
+    assert appraise(cycle).row(an).proposed_level == "HTTNV"
+    close_meeting(Meeting.objects.get(plan=cycle, organization=ward.cell_a), ward.users["office"])
+    meeting = open_meeting(
+        cycle,
+        date=D(2020, 11, 26),
+        actor=ward.users["office"],
+        organization=ward.cell_a,
+        attendees=[ward.members["an"], ward.members["binh"]],
+    )
+    item = meeting.items.get(subject=an)
+    for user in ("office", "standing"):
+        enter_paper_tally(item, ward.users[user], {"HTNV": 2})
+    assert appraise(cycle).row(an).proposed_level == "HTNV"

@@ -169,11 +169,17 @@ def _read_facts(plans: Sequence[Plan], days: dict[int, dt.date]) -> _Facts:
             "subject_id", "status"
         )
     )
-    proposals = dict(
+    # The conference's proposal; a subject voted on at several meetings takes the latest meeting's vote.
+    proposals: dict[int, str] = {}
+    held: dict[int, tuple[dt.date, int]] = {}
+    for subject_id, level, when, meeting_id in (
         MeetingItem.objects.filter(subject__in=reviewed)
         .exclude(proposed_level="")
-        .values_list("subject_id", "proposed_level")
-    )
+        .order_by()
+        .values_list("subject_id", "proposed_level", "meeting__date", "meeting_id")
+    ):
+        if subject_id not in held or (when, meeting_id) > held[subject_id]:
+            proposals[subject_id], held[subject_id] = level, (when, meeting_id)
     first, last = dt.date(min(years), 1, 1), max(days.values())
     disciplines: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for row in Discipline.objects.filter(
