@@ -2,7 +2,13 @@
 
     DATABASE_URL=postgres://…/kiemdiem_load_… python bench/load/pages.py --manifest manifest.json
 
-Uses Django's test client in process (no network), on a database kept by ``run.py --keep-db``.
+Uses Django's test client in process (no network), on a database kept by ``run.py --keep-db``: the
+pages the rush reads (median of ``--repeat`` requests after a warm-up) and its writes (autosave of one
+review ``--repeat`` times; submit and vote once each by ``--repeat`` members who had not written yet).
+``--sql`` prints the most repeated SQL per page, ``--all-sql`` every statement of the last request with
+the project's code that issued it.
+Set ``REDIS_URL`` to measure with the deployed cache and sessions (counts then leave out the session
+read that a cached session no longer needs).
 """
 
 from __future__ import annotations
@@ -10,11 +16,31 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import time
+import traceback
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+_RECEIPT = re.compile(r'<p class="receipt">([0-9A-F]+)</p>')
+_COLUMNS = re.compile(r"^SELECT (DISTINCT )?.*? FROM ")
+
+
+def _short(sql: str) -> str:
+    return _COLUMNS.sub(lambda m: f"SELECT {m.group(1) or ''}… FROM ", sql)[:400]
+
+
+def _origin() -> str:
+    """The innermost frames of the project (and its templates) that led to a query."""
+    frames = [
+        f"{f.filename.rpartition('/kiemdiem/')[2]}:{f.lineno} {f.name}"
+        for f in traceback.extract_stack()
+        if "/kiemdiem/" in f.filename and "bench/load" not in f.filename
+    ]
+    return " < ".join(reversed(frames[-3:]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--manifest", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--sql", action="store_true", help="print the most repeated SQL per page")
+    parser.add_argument("--all-sql", action="store_true", help="print every SQL statement per page")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kiemdiem.settings")
     import django
@@ -32,11 +59,56 @@ def main(argv: list[str] | None = None) -> int:
     from django.test.utils import CaptureQueriesContext
 
     from kiemdiem.accounts.models import User
+    from kiemdiem.reviews.models import Review, ReviewPlace, VoterRollEntry
 
     manifest: dict[str, Any] = json.loads(args.manifest.read_text(encoding="utf-8"))
-    member = next(m for m in manifest["members"] if m["box"])
+    written = set(Review.objects.values_list("subject_id", flat=True))
+    voted = set(VoterRollEntry.objects.filter(has_voted=True).values_list("member__user__username", flat=True))
+    fresh = [
+        m
+        for m in manifest["members"]
+        if m["box"] and m["subject"] not in written and m["username"] not in voted
+    ]
+    member, writers = fresh[0], fresh[1 : 1 + args.repeat]
     sec = manifest["secretaries"][0]
     plan = manifest["plan"]
+
+    def client_for(username: str) -> Client:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        return client
+
+    issued: list[tuple[str, str]] = []  # (SQL, origin) of the statements of the last request
+
+    def where(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        issued.append((sql, _origin()))
+        return execute(sql, params, many, context)
+
+    wrapper = connection.execute_wrapper(where)  # kept referenced: collected, it would unwrap
+    wrapper.__enter__()
+
+    def show(name: str, status: int, times: list[float], queries: list[dict[str, str]]) -> None:
+        print(f"{name:<20} {status} {statistics.median(times):7.1f} ms {len(queries):5d} queries")
+        if args.all_sql:
+            for sql, origin in issued:
+                print(f"      {_short(sql)}\n          ← {origin}")
+        elif args.sql:
+            for sql, n in Counter(q["sql"][:160] for q in queries).most_common(4):
+                print(f"      {n:4d}× {sql}")
+
+    def measure(name: str, client: Client, request: Callable[[], Any], repeat: int) -> Any:
+        times, resp, queries = [], None, []
+        for _ in range(repeat):
+            issued.clear()
+            with CaptureQueriesContext(connection) as ctx:
+                t = time.perf_counter()
+                resp = request()
+                times.append(1000 * (time.perf_counter() - t))
+            queries = ctx.captured_queries
+        assert resp is not None
+        show(name, resp.status_code, times, queries)
+        return resp
+
     pages = [
         (member["username"], "my tasks", "/viec-cua-toi/"),
         (member["username"], "review form", f"/kiem-diem/{member['subject']}/"),
@@ -47,22 +119,67 @@ def main(argv: list[str] | None = None) -> int:
         (manifest["office"], "plan progress", f"/ke-hoach/{plan}/tien-do/"),
     ]
     for username, name, url in pages:
-        client = Client()
-        client.force_login(User.objects.get(username=username))
-        client.get(url)  # warm
-        times = []
-        for _ in range(args.repeat):
-            with CaptureQueriesContext(connection) as ctx:
-                t = time.perf_counter()
-                resp = client.get(url)
-                times.append(1000 * (time.perf_counter() - t))
-        print(
-            f"{name:<20} {resp.status_code} {statistics.median(times):7.1f} ms {len(ctx.captured_queries):5d} queries"
-        )
-        if args.sql:
-            shapes = Counter(q["sql"][:160] for q in ctx.captured_queries)
-            for sql, n in shapes.most_common(4):
-                print(f"      {n:4d}× {sql}")
+        client = client_for(username)
+        client.get(url)  # warm (the review form creates the member's review)
+        measure(name, client, lambda c=client, u=url: c.get(u), args.repeat)
+
+    # Writes: the same member autosaves; other members submit and vote once each.
+    client = client_for(member["username"])
+    review = Review.objects.get(subject_id=member["subject"], place=ReviewPlace.CELL)
+
+    def form_data(review: Review, n: int, action: str = "") -> dict[str, str]:
+        data = {
+            "version": str(Review.objects.get(pk=review.pk).version),
+            "strengths": f"Đo từng trang, lần {n}: hoàn thành nhiệm vụ được giao.",
+            "shortcomings": "Đôi khi chưa chủ động.",
+            "remedies": "Tích cực học tập.",
+            "self_level": "HTTNV",
+            "score_general": "25",
+            "score_tasks": "60",
+            "tasks_total": "10",
+            "tasks_done": "10",
+        }
+        data.update({f"section_{k}": f"Nội dung {k} ({n})." for k in review.sections})
+        if action:
+            data["action"] = action
+        return data
+
+    times = []
+    for n in range(args.repeat):
+        data = form_data(review, n)
+        issued.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            t = time.perf_counter()
+            resp = client.post(f"/kiem-diem/ban/{review.pk}/luu-nhap/", data)
+            times.append(1000 * (time.perf_counter() - t))
+        assert resp.json().get("ok"), resp.content
+    show("autosave", resp.status_code, times, ctx.captured_queries)
+    times: list[float] = []
+    status, queries = 0, []
+    for m in writers:
+        writer = client_for(m["username"])
+        writer.get(f"/kiem-diem/{m['subject']}/")
+        own = Review.objects.get(subject_id=m["subject"], place=ReviewPlace.CELL)
+        data = form_data(own, 0, "submit")
+        issued.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            t = time.perf_counter()
+            resp = writer.post(f"/kiem-diem/{m['subject']}/", data)
+            times.append(1000 * (time.perf_counter() - t))
+        assert resp.status_code == 302, resp.status_code
+        status, queries = resp.status_code, ctx.captured_queries
+    show("submit", status, times, queries)
+    times = []
+    for m in writers:
+        voter = client_for(m["username"])
+        issued.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            t = time.perf_counter()
+            resp = voter.post(f"/phieu/{m['box']}/", {"level": "HTTNV"})
+            times.append(1000 * (time.perf_counter() - t))
+        assert resp.status_code == 200 and _RECEIPT.search(resp.content.decode()), resp.status_code
+        status, queries = resp.status_code, ctx.captured_queries
+    show("vote", status, times, queries)
     return 0
 
 

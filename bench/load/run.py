@@ -7,7 +7,9 @@
 1. creates a throwaway PostgreSQL database (``kiemdiem_load_<pid>_<random>``) and migrates it;
 2. loads the seed ward, extra members up to ``--members``, their accounts, a published plan with every
    cell's report submitted, and an open secret ballot at every cell's meeting (``setup_data.py``);
-3. starts ``gunicorn kiemdiem.wsgi -w N`` on 127.0.0.1 and a free port;
+3. starts ``gunicorn kiemdiem.wsgi -w N`` on 127.0.0.1 and a free port, with ``REDIS_URL`` (cache and
+   sessions shared by the workers, as deployed) on a Redis database flushed first (``LOAD_REDIS_URL``,
+   default ``redis://127.0.0.1:6379/15``; ``--no-redis`` for the per-worker cache and database sessions);
 4. runs locust headless, bounded by ``--users`` and ``--run-time`` (``locustfile.py``);
 5. stops gunicorn, checks that every acknowledged write is in the database exactly once (``check.py``),
    prints throughput, p50/p95/p99 and errors, and drops the database.
@@ -38,6 +40,7 @@ ROOT = HERE.parent.parent
 BIN = Path(sys.executable).parent
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
 def log(msg: str) -> None:
@@ -105,6 +108,31 @@ def create_db(admin: str) -> str:
 def drop_db(admin: str, name: str) -> None:
     assert name.startswith("kiemdiem_load_"), name  # only ever a database this script created
     _admin_exec(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# ---------------------------------------------------------------------------------- Redis
+
+
+def redis_url() -> str:
+    url = os.environ.get("LOAD_REDIS_URL", DEFAULT_REDIS_URL)
+    host = urlsplit(url).hostname or ""
+    if host not in LOOPBACK:
+        raise SystemExit(f"refusing a non-loopback Redis: {host!r}")
+    return url
+
+
+def flush_redis(url: str) -> bool:
+    """Empty the load test's Redis database (its own number, see LOAD_REDIS_URL); False if unreachable."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=3)
+    try:
+        client.flushdb()
+        return True
+    except redis.exceptions.ConnectionError:
+        return False
+    finally:
+        client.close()
 
 
 # ---------------------------------------------------------------------------------- gunicorn
@@ -232,7 +260,8 @@ def summarize(times: list[list[Any]], wall: float) -> dict[str, Any]:
 def print_summary(summary: dict[str, Any], check: dict[str, Any], args: argparse.Namespace) -> None:
     print(
         f"\nDeadline rush: {args.users} users, spawn {args.spawn_rate}/s, {args.run_time}, "
-        f"gunicorn -w {args.workers}, {summary['members']} member accounts"
+        f"gunicorn -w {args.workers}, {summary['members']} member accounts, "
+        f"cache and sessions: {'Redis' if summary.get('redis') else 'per worker / database'}"
     )
     head = f"{'request':<16}{'count':>8}{'fails':>7}{'req/s':>8}{'p50':>7}{'p95':>7}{'p99':>7}{'max':>7}"
     print(head)
@@ -268,6 +297,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--login-in-test",
         action="store_true",
         help="log in inside the measured run (the Argon2 login storm) instead of before it",
+    )
+    p.add_argument(
+        "--no-redis",
+        action="store_true",
+        help="no REDIS_URL: per-worker cache, sessions in PostgreSQL (the setting before Redis)",
     )
     p.add_argument("--keep-db", action="store_true", help="do not drop the database (debugging)")
     p.add_argument("--out", type=Path, help="folder for the logs, CSVs and result JSON")
@@ -309,10 +343,15 @@ def _run(args: argparse.Namespace, admin: str, name: str) -> dict[str, Any]:
         "LOAD_WAIT": "0.3,1" if args.smoke else os.environ.get("LOAD_WAIT", "1,3"),
     }
     env.pop("DATABASE_REPLICA_URL", None)  # everything on the throwaway database
+    env.pop("REDIS_URL", None)
+    if not args.no_redis:
+        env["REDIS_URL"] = redis_url()
+        if not flush_redis(env["REDIS_URL"]):
+            raise SystemExit(f"Redis is not reachable at {env['REDIS_URL']} (LOAD_REDIS_URL, or --no-redis)")
     (out / "acks.jsonl").write_text("")
     server: subprocess.Popen[bytes] | None = None
     spies: list[subprocess.Popen[bytes]] = []
-    result: dict[str, Any] = {"database": name, "out": str(out)}
+    result: dict[str, Any] = {"database": name, "out": str(out), "redis": env.get("REDIS_URL")}
     try:
         t0 = time.perf_counter()
         subprocess.run([_tool("django-admin"), "migrate", "-v0"], env=env, check=True, cwd=out)
@@ -436,6 +475,7 @@ def _run(args: argparse.Namespace, admin: str, name: str) -> dict[str, Any]:
     times = json.loads((out / "times.json").read_text(encoding="utf-8"))
     summary = summarize(times, wall)
     summary["members"] = len(manifest["members"])
+    summary["redis"] = env.get("REDIS_URL")
     if "prelogin" in result:
         summary["prelogin"] = result["prelogin"]
     subprocess.run(

@@ -64,4 +64,5 @@ def test_deadline_rush_smoke(tmp_path: Path) -> None:
     for kind in ("autosave", "submit", "vote"):
         assert check["counts"].get(kind, 0) > 0, check["counts"]
     assert result["prelogin"]["failures"] == 0
+    assert result["redis"], "the workers share Redis for cache and sessions"
     assert result["database"] not in _databases() - before
