@@ -274,15 +274,15 @@ def _subjects_of_plan(
     previous = f.previous.get((plan.organization_id, plan.year), {})
     shortcomings = f.shortcomings.get((plan.organization_id, plan.year), {})
     proposals = f.proposals
+    group_names = {kind: prefix + group for kind, group in GROUPS.items()}
+    no_proposal = prefix + NO_PROPOSAL_GROUP
     out: list[RuleSubject] = []
     for row in rows:
         pk, kind, member_id, cell_id, organization_id, collective_id = row[0], row[2], *row[3:7]
-        s = RuleSubject(id=str(pk), kind=kind, group=prefix + GROUPS[kind])
         proposed = proposals.get(pk) or row[11]
+        s = RuleSubject(str(pk), kind, group_names[kind] if proposed else no_proposal)
         if proposed:
             s.proposed_level = LEVEL_BY_CODE[proposed]
-        else:
-            s.group = prefix + NO_PROPOSAL_GROUP
         if row[10] is not None:  # the review exists
             general, tasks = row[12], row[13]
             if scored and general is not None and tasks is not None:
@@ -328,17 +328,20 @@ def _subjects_of_plan(
     return out, groups
 
 
-def _outcome_fields(outcome: Outcome) -> dict[str, Any]:
-    """An outcome as the row's fields, built once per shared outcome (rows share the lists: read-only)."""
-    return {
-        "max_level": outcome.max_level.name if outcome.max_level is not None else "",
-        "level": outcome.level.name if outcome.level is not None else "",
-        "classified": outcome.classified,
-        "not_classified_reason": outcome.not_classified_reason or "",
-        "reasons": [r.as_dict() for r in outcome.reasons],
-        "needs_decision": list(outcome.needs_decision),
-        "flags": list(outcome.flags),
-    }
+def _outcome_fields(outcome: Outcome) -> tuple[Any, ...]:
+    """An outcome as the row's fields from ``max_level`` to ``flags``, built once per shared outcome.
+
+    Rows with the same outcome share these lists: they are read-only.
+    """
+    return (
+        outcome.max_level.name if outcome.max_level is not None else "",
+        outcome.level.name if outcome.level is not None else "",
+        outcome.classified,
+        outcome.not_classified_reason or "",
+        [r.as_dict() for r in outcome.reasons],
+        list(outcome.needs_decision),
+        list(outcome.flags),
+    )
 
 
 _MISSING_REVIEW = Conflict("missing_review", "Chưa nộp bản kiểm điểm / báo cáo kiểm điểm.")
@@ -349,21 +352,22 @@ _QUOTA = Conflict("quota", "Nhóm vượt tỷ lệ HTXSNV; đề nghị xem xé
 
 
 def _conflicts(
-    row: AppraisalRow, kind: str, collective_id: int | None, needs_residence: bool, status: str | None, f: _Facts,
-    demote: set[str], cache: dict[tuple[Any, ...], list[Conflict]],
+    pk: int, kind: str, collective_id: int | None, needs_residence: bool, status: str | None,
+    proposed: str, outcome: tuple[Any, ...], f: _Facts, demote: set[int],
+    cache: dict[tuple[Any, ...], list[Conflict]],
 ) -> list[Conflict]:  # fmt: skip
-    pk = row.subject_id
+    """What stands in the way of deciding a subject; ``outcome`` is the row's fields from :func:`_outcome_fields`."""
+    max_level, reasons, needs_decision = outcome[0], outcome[4], outcome[5]
     key: tuple[Any, ...] = (
         status != ReviewStatus.SUBMITTED,
         bool(collective_id and kind == SubjectKind.LEADER)
         and f.at_collective.get(pk) != ReviewStatus.SUBMITTED,
         pk not in f.proposals and kind != SubjectKind.GRASSROOTS_ORG,
         needs_residence and pk not in f.residence_answered,
-        row.proposed_level,
-        row.max_level,
-        # The reasons list is shared per outcome: its identity stands for reasons and needs_decision.
-        id(row.reasons),
-        str(pk) in demote,
+        proposed,
+        # The outcome's fields are shared per outcome: their identity stands for the reasons and needs.
+        id(outcome),
+        pk in demote,
     )
     conflicts = cache.get(key)
     if conflicts is not None:
@@ -378,19 +382,19 @@ def _conflicts(
         conflicts.append(_MISSING_VOTE)
     if missing_residence:
         conflicts.append(_MISSING_RESIDENCE)
-    if row.proposed_level and row.max_level and LEVEL_ORDER[row.proposed_level] > LEVEL_ORDER[row.max_level]:
-        rules = ", ".join(r["rule"] for r in row.reasons)
+    if proposed and max_level and LEVEL_ORDER[proposed] > LEVEL_ORDER[max_level]:
+        rules = ", ".join(r["rule"] for r in reasons)
         conflicts.append(
             Conflict(
                 "above_max",
-                f"Mức đề xuất {row.proposed_level} cao hơn mức tối đa theo quy định {row.max_level} ({rules}).",
+                f"Mức đề xuất {proposed} cao hơn mức tối đa theo quy định {max_level} ({rules}).",
             )
         )
-    if row.needs_decision:
+    if needs_decision:
         conflicts.append(
             Conflict(
                 "needs_decision",
-                "Trường hợp cấp có thẩm quyền xem xét, quyết định: " + ", ".join(row.needs_decision),
+                "Trường hợp cấp có thẩm quyền xem xét, quyết định: " + ", ".join(needs_decision),
             )
         )
     if key[-1]:
@@ -441,18 +445,18 @@ def appraise_plans(
             groups.update(g)
         result = classify(framework, subjects, day, groups)
         quota: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        demote: set[str] = set()
+        demote: set[int] = set()
         for q in result.quota:
             plan_id, group = q.group.split(":", 1)
             if group == NO_PROPOSAL_GROUP:
                 continue
-            demote.update(q.suggested_demotions)
+            demote.update(map(int, q.suggested_demotions))
             quota[int(plan_id)].append(
                 {**quota_dict(q), "group": group, "label": GROUP_LABELS.get(group, group)}
             )
         outcomes = iter(result.outcomes)
         proposals = f.proposals
-        fields: dict[int, dict[str, Any]] = {}
+        fields: dict[int, tuple[Any, ...]] = {}
         conflict_cache: dict[tuple[Any, ...], list[Conflict]] = {}
         for plan in batch:
             wanted = only.get(plan.pk) if only is not None else None
@@ -463,14 +467,12 @@ def appraise_plans(
                 if wanted is not None and pk not in wanted:
                     continue
                 self_level = r[11] or ""
+                proposed = proposals.get(pk) or self_level
                 of = fields.get(id(o))
                 if of is None:
                     of = fields[id(o)] = _outcome_fields(o)
-                row = AppraisalRow(
-                    None, pk, proposals.get(pk) or self_level, self_level, decided_level=r[9] or "", **of
-                )
-                row.conflicts = _conflicts(row, r[2], r[6], r[7], r[10], f, demote, conflict_cache)
-                rows.append(row)
+                conflicts = _conflicts(pk, r[2], r[6], r[7], r[10], proposed, of, f, demote, conflict_cache)
+                rows.append(AppraisalRow(None, pk, proposed, self_level, *of, conflicts, None, r[9] or ""))
             appraisals[plan.pk] = Appraisal(plan, rows, quota[plan.pk], day)
     out = [appraisals[p.pk] for p in plans]
     if with_subjects:
