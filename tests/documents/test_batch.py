@@ -1,16 +1,13 @@
-"""The batch of every member's form (ZIP of DOCX or one PDF): from the page with progress, in a
-background job, and from ``kiemdiem document``."""
+"""The batch of every member's form (ZIP of DOCX or one PDF): from the page, and from
+``kiemdiem document``; as a background job: tests/lib/test_jobs.py (thread), test_queue.py (queue)."""
 
 from __future__ import annotations
 
 import io
-import threading
 import zipfile
 
 from django.core.management import call_command
 from django.urls import reverse
-
-from kiemdiem.lib.jobs import FileJob
 
 from ..decisions.conftest import cycle, plan  # noqa: F401  (fixtures)
 from .conftest import docx_texts, pdf_info, pdf_text
@@ -44,25 +41,6 @@ def test_the_secretary_batches_only_her_cell_as_one_pdf(ward, cycle, login) -> N
     assert "(A4)" in pdf_info(data)["Page size"]
     # Another user cannot fetch her job.
     assert login("office").get(reverse("document_batch_download", args=[cycle.pk])).status_code == 404
-
-
-def test_a_background_job_reports_progress_then_its_result(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    settings.DATA_DIR = tmp_path
-    release = threading.Event()
-    job = FileJob.create("van-ban", user=1)
-
-    def task(progress):  # type: ignore[no-untyped-def]
-        progress("Đang tạo bản kiểm điểm", 1, 2)
-        release.wait(5)
-        progress("Đang tạo bản kiểm điểm", 2, 2)
-        return 2
-
-    thread = job.start(task)
-    assert job.public_state()["status"] == "running"
-    release.set()
-    thread.join(5)
-    assert job.load()["status"] == "done" and job.load()["result"] == 2
-    assert job.public_state()["done"] == 2
 
 
 def test_the_command_writes_documents_and_the_batch(ward, cycle, tmp_path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811

@@ -1,5 +1,6 @@
 """Văn bản, biểu mẫu: the page listing a plan's documents within the user's scope, the downloads, and the
-batch of every member's form run as a background job (``kiemdiem.lib.jobs``) polled by ``kiemdiem/data.js`` (shared with the import page).
+batch of every member's form run as a background job (``kiemdiem.lib.jobs``: a thread, or the queue run
+by ``kiemdiem worker``) polled by ``kiemdiem/data.js`` (shared with the import page).
 
 Views are thin: look the object up through the scope, check ``access.py``, build the document
 (``catalog.py``), answer with the file.
@@ -16,7 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 
 from kiemdiem.decisions.models import Decision, DecisionEntry, Reclassification
-from kiemdiem.lib.jobs import FileJob, Progress
+from kiemdiem.lib.jobs import ACTIVE, FileJob, Progress
 from kiemdiem.organizations.models import Organization
 from kiemdiem.plans.models import COLLECTIVE_KINDS, INDIVIDUAL_KINDS, Plan, PlanSubject, SubjectKind
 from kiemdiem.reviews.models import Meeting
@@ -25,7 +26,7 @@ from . import access, catalog
 from .render import CONTENT_TYPES, FORMATS
 
 JOB_KIND = "van-ban"
-# Batches of up to this many forms are built inside the request; larger ones in a background thread.
+# Batches of up to this many forms are built inside the request; larger ones in a background job.
 INLINE_MAX = 40
 
 
@@ -272,7 +273,7 @@ def document_batch(request: HttpRequest, pk: int) -> HttpResponse:
         fmt = "docx"
     old = _job(request, plan)
     if old is not None:
-        if old.load().get("status") == "running":
+        if old.load().get("status") in ACTIVE:
             return redirect("plan_documents", pk=plan.pk)
         old.delete()
     subjects = catalog.batch_subjects(plan, cell)
@@ -288,23 +289,27 @@ def document_batch(request: HttpRequest, pk: int) -> HttpResponse:
         suffix=suffix,
     )
     request.session[_session_key(plan)] = job.id
-
-    def task(progress: Progress) -> int:
-        # The thread reads the plan again with its own connection.
-        fresh = Plan.objects.get(pk=plan.pk)
-        fresh_subjects = list(
-            PlanSubject.objects.filter(pk__in=[s.pk for s in subjects]).select_related("member", "cell")
-        )
-        order = {s.pk: i for i, s in enumerate(subjects)}
-        fresh_subjects.sort(key=lambda s: order[s.pk])
-        with job.path(suffix).open("wb") as out:
-            return catalog.build_batch(fresh, fresh_subjects, fmt, out, progress)
-
+    args = {"plan_id": plan.pk, "subject_ids": [s.pk for s in subjects], "fmt": fmt, "suffix": suffix}
     if len(subjects) <= INLINE_MAX:
-        job.run(task)
+        job.run(batch_task, **args)
     else:
-        job.start(task)
+        job.start(batch_task, **args)
     return redirect("plan_documents", pk=plan.pk)
+
+
+def batch_task(
+    job: FileJob, progress: Progress, plan_id: int, subject_ids: list[int], fmt: str, suffix: str
+) -> int:
+    """The batch as a job task: reads the plan and its subjects again (in a thread, or in the worker
+    process of the queue), writes ``job.path(suffix)``, returns the number of forms."""
+    plan = Plan.objects.get(pk=plan_id)
+    order = {pk: i for i, pk in enumerate(subject_ids)}
+    subjects = sorted(
+        PlanSubject.objects.filter(pk__in=subject_ids).select_related("member", "cell"),
+        key=lambda s: order[s.pk],
+    )
+    with job.path(suffix).open("wb") as out:
+        return catalog.build_batch(plan, subjects, fmt, out, progress)
 
 
 @login_required

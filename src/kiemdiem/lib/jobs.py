@@ -1,16 +1,24 @@
 """Background jobs with their state in a small JSON file under ``DATA_DIR``.
 
-A long task started from a web request (an import, a batch of documents) runs in a thread of the
-worker that received the request; its state (status, stage, done/total, result) is written to a file so
-that every worker process sees the same progress without extra infrastructure, and a page polls it.
-A job whose state file has not been touched for ``STALE_SECONDS`` while "running" died with its worker.
+A long task started from a web request (an import, a batch of documents) runs in the background; its
+state (status, stage, done/total, result) is written to a file so that every process sees the same
+progress, and a page polls it. Where the task runs:
 
-The import/export page (``web/views_data.py``) keeps its own copy of this pattern; it could use this
-module instead.
+- without ``settings.JOB_QUEUE_URL`` (the demo, one process): in a thread of the web worker that
+  received the request;
+- with it (several gunicorn workers, docs/deployment.md): on the RQ queue ``kiemdiem`` in Redis, run by
+  ``kiemdiem worker``, which must see the same ``DATA_DIR`` and database as the web workers.
+
+A task is a module-level function ``task(job, progress, **kwargs)``: RQ finds it by its dotted path, the
+keyword arguments are pickled (ids and strings), and what it returns (JSON) becomes the state's result.
+
+A job "running" whose state file has not been touched for ``STALE_SECONDS`` died with its worker; one
+still "queued" after ``QUEUED_STALE_SECONDS`` was never picked up (no worker runs) and never will be.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
@@ -23,18 +31,50 @@ from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection
+from django.utils.module_loading import import_string
 
 STALE_SECONDS = 300
+QUEUED_STALE_SECONDS = 3600
 # Progress is written at most this often (seconds), and always at the end of a stage.
 PROGRESS_INTERVAL = 0.5
+# The statuses of a job that is still to finish: its files are in use, it cannot be restarted.
+ACTIVE = ("queued", "running")
+
+QUEUE_NAME = "kiemdiem"
+# RQ kills a job after this long (its default, 180 s, is too short for a ward's batch of documents).
+QUEUE_JOB_TIMEOUT = 3 * 3600
+# A failed RQ job stays inspectable (``rq info``) this long; the state file says "failed" anyway.
+QUEUE_FAILURE_TTL = 7 * 24 * 3600
 
 Progress = Callable[[str, int, int], None]
+Task = Callable[..., Any]
 
 
 def jobs_dir(kind: str) -> Path:
     path = Path(settings.DATA_DIR) / kind
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def task_path(task: Task) -> str:
+    """The dotted path of a module-level function; ``ValueError`` for a closure, lambda or method."""
+    path = f"{task.__module__}.{task.__qualname__}"
+    try:
+        found = import_string(path)
+    except ImportError:
+        found = None
+    if found is not task:
+        raise ValueError(f"{path}: a job's task must be a module-level function")
+    return path
+
+
+@functools.cache
+def queue(url: str) -> Any:
+    """The RQ queue ``kiemdiem`` in the Redis at ``url``."""
+    from redis import Redis
+    from rq import Queue
+
+    return Queue(QUEUE_NAME, connection=Redis.from_url(url))
 
 
 class FileJob:
@@ -49,7 +89,7 @@ class FileJob:
         self.state_path = self.dir / f"{job_id}.json"
 
     @classmethod
-    def create(cls, kind: str, **state: Any) -> FileJob:
+    def create(cls, kind: str, /, **state: Any) -> FileJob:
         job = cls(kind, secrets.token_hex(16))
         job.save({"status": "queued", "stage": "", "done": 0, "total": 0, "result": None, **state})
         return job
@@ -63,7 +103,8 @@ class FileJob:
             state = json.loads(self.state_path.read_text("utf-8"))
         except (OSError, ValueError):
             return {}
-        if state.get("status") == "running" and time.time() - self.state_path.stat().st_mtime > STALE_SECONDS:
+        limit = {"running": STALE_SECONDS, "queued": QUEUED_STALE_SECONDS}.get(state.get("status"))
+        if limit is not None and time.time() - self.state_path.stat().st_mtime > limit:
             state["status"] = "stale"
         return state
 
@@ -95,25 +136,45 @@ class FileJob:
 
         return report
 
-    def run(self, task: Callable[[Progress], Any]) -> Any:
-        """Run ``task(progress)`` now, recording "running", then "done" with its result or "failed"."""
+    def run(self, task: Task, **kwargs: Any) -> Any:
+        """Run ``task(job, progress, **kwargs)`` now, recording "running", then "done" with its result or
+        "failed"."""
         self.update(status="running")
         try:
-            result = task(self.progress())
+            result = task(self, self.progress(), **kwargs)
         except Exception:
             self.update(status="failed")
             raise
         self.update(status="done", result=result)
         return result
 
-    def start(self, task: Callable[[Progress], Any]) -> threading.Thread:
-        """Run the task in a background thread with its own database connection."""
+    def start(self, task: Task, **kwargs: Any) -> threading.Thread | None:
+        """Run ``task(job, progress, **kwargs)`` in the background: on the queue when
+        ``settings.JOB_QUEUE_URL`` is set (returns None), else in a thread with its own database
+        connection (returned)."""
+        path = task_path(task)
+        url = settings.JOB_QUEUE_URL
+        if url:
+            self.update(status="queued")
+            try:
+                queue(url).enqueue_call(
+                    "kiemdiem.lib.jobs.execute",
+                    kwargs={"kind": self.kind, "job_id": self.id, "task": path, "kwargs": kwargs},
+                    timeout=QUEUE_JOB_TIMEOUT,
+                    result_ttl=0,
+                    failure_ttl=QUEUE_FAILURE_TTL,
+                    description=f"{self.kind}/{self.id} {path}",
+                )
+            except Exception:
+                self.update(status="failed")
+                raise
+            return None
         self.update(status="running")
 
         def target() -> None:
             close_old_connections()
             try:
-                self.run(task)
+                self.run(task, **kwargs)
             finally:
                 connection.close()
 
@@ -129,3 +190,16 @@ class FileJob:
             "done": state.get("done", 0),
             "total": state.get("total", 0),
         }
+
+
+def execute(kind: str, job_id: str, task: str, kwargs: dict[str, Any]) -> None:
+    """What the RQ worker runs for a queued job: the task, unless the job was deleted (a new upload
+    replaced it) or given up on (stale) meanwhile. Exceptions reach RQ, which keeps the failed job."""
+    job = FileJob(kind, job_id)
+    if job.load().get("status") != "queued":
+        return
+    close_old_connections()
+    try:
+        job.run(import_string(task), **kwargs)
+    finally:
+        connection.close()

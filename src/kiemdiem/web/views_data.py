@@ -3,34 +3,27 @@
 Only the committee office (``scope.can_manage_registry``) reaches these pages.
 
 How an import runs: the uploaded file is kept in ``DATA_DIR/imports/`` under a random id stored in the
-user's session, next to a small JSON file holding the job's state (stage, progress, result). Small
-files are processed inside the request. Larger ones run in a background thread and the page polls
-``import_progress`` from ``static/kiemdiem/data.js``. The state lives in a file rather than in the
-cache so that every worker process of the server sees the same progress without extra
-infrastructure; the import itself is one transaction, so a worker dying mid-way changes nothing.
+user's session, next to a small JSON file holding the job's state (stage, progress, result): a
+``kiemdiem.lib.jobs.FileJob``. Small files are processed inside the request. Larger ones run as a
+background job (a thread, or the queue run by ``kiemdiem worker``) and the page polls
+``import_progress`` from ``static/kiemdiem/data.js``. The import itself is one transaction, so a worker
+dying mid-way changes nothing.
 """
 
 from __future__ import annotations
 
 import io
-import json
-import os
-import secrets
 import tempfile
-import threading
-import time
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import close_old_connections, connection
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from kiemdiem.lib.jobs import ACTIVE, FileJob, Progress
 from kiemdiem.members.exporting import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
@@ -50,10 +43,9 @@ from kiemdiem.organizations.models import Organization
 
 IMPORTERS = {"members": import_members, "organizations": import_organizations}
 KIND_LABELS = {"members": "Đảng viên", "organizations": "Tổ chức đảng"}
-# Files above this size are processed in a background thread with a progress bar (≈ 2,000 rows).
+# Files above this size are processed in a background job with a progress bar (≈ 2,000 rows).
 BACKGROUND_BYTES = 200 * 1024
-# A running job whose state file has not moved for this long died with its worker.
-STALE_SECONDS = 300
+JOB_KIND = "imports"
 _SESSION_KEY = "data_import_job"
 
 
@@ -67,111 +59,42 @@ def _office_scope(request: HttpRequest) -> Any:
 # --- import jobs -------------------------------------------------------------------------------
 
 
-def _jobs_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def _create_job(user_id: int, kind: str, name: str, data: bytes) -> FileJob:
+    """Keep the uploaded file as ``<id>.xlsx`` or ``<id>.csv`` next to the job's state."""
+    ext = ".csv" if name.lower().endswith(".csv") else ".xlsx"
+    job = FileJob.create(JOB_KIND, user=user_id, kind=kind, name=name, ext=ext, phase="check", size=len(data))
+    job.path(ext).write_bytes(data)
+    return job
 
 
-class Job:
-    """One uploaded file and the state of its check or import, kept on disk."""
-
-    def __init__(self, job_id: str) -> None:
-        if not job_id.isalnum():
-            raise ValueError(job_id)
-        self.id = job_id
-        self.state_path = _jobs_dir() / f"{job_id}.json"
-
-    @classmethod
-    def create(cls, user_id: int, kind: str, name: str, data: bytes) -> Job:
-        job = cls(secrets.token_hex(16))
-        ext = ".csv" if name.lower().endswith(".csv") else ".xlsx"
-        (_jobs_dir() / f"{job.id}{ext}").write_bytes(data)
-        job.save(
-            {"user": user_id, "kind": kind, "name": name, "ext": ext, "phase": "check", "status": "queued",
-             "stage": "", "done": 0, "total": 0, "result": None, "size": len(data)}
-        )  # fmt: skip
-        return job
-
-    @property
-    def file_path(self) -> Path:
-        return _jobs_dir() / f"{self.id}{self.load().get('ext', '.xlsx')}"
-
-    def load(self) -> dict[str, Any]:
-        try:
-            state = json.loads(self.state_path.read_text("utf-8"))
-        except (OSError, ValueError):
-            return {}
-        if state.get("status") == "running" and time.time() - self.state_path.stat().st_mtime > STALE_SECONDS:
-            state["status"] = "stale"
-        return state
-
-    def save(self, state: dict[str, Any]) -> None:
-        fd, tmp = tempfile.mkstemp(dir=_jobs_dir(), suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(state, f, ensure_ascii=False)
-        os.replace(tmp, self.state_path)
-
-    def update(self, **changes: Any) -> None:
-        state = self.load()
-        state.update(changes)
-        self.save(state)
-
-    def delete(self) -> None:
-        for path in (self.file_path, self.state_path):
-            path.unlink(missing_ok=True)
-
-    def run(self, scope_org_ids: list[int], dry_run: bool) -> None:
-        """Run the check (dry run) or the import, recording progress and the result."""
-        state = self.load()
-        last = 0.0
-
-        def progress(stage: str, done: int, total: int) -> None:
-            nonlocal last
-            now = time.monotonic()
-            if now - last >= 0.5 or done == total:
-                last = now
-                self.update(stage=stage, done=done, total=total)
-
-        self.update(status="running", phase="check" if dry_run else "import", result=None)
-        try:
-            scope_orgs = list(Organization.objects.filter(pk__in=scope_org_ids).only("pk"))
-            with self.file_path.open("rb") as f:
-                result = IMPORTERS[state["kind"]](
-                    f, scope_orgs=scope_orgs, dry_run=dry_run, progress=progress, filename=state["name"]
-                )
-        except Exception:
-            self.update(status="failed")
-            raise
-        self.update(status="done", result=result.to_dict())
+def import_task(job: FileJob, progress: Progress, scope_org_ids: list[int], dry_run: bool) -> dict[str, Any]:
+    """The check (dry run) or the import of the job's file as a job task; the result as a dict."""
+    state = job.load()
+    scope_orgs = list(Organization.objects.filter(pk__in=scope_org_ids).only("pk"))
+    with job.path(state["ext"]).open("rb") as f:
+        result = IMPORTERS[state["kind"]](
+            f, scope_orgs=scope_orgs, dry_run=dry_run, progress=progress, filename=state["name"]
+        )
+    return result.to_dict()
 
 
-def _run_in_background(job: Job, scope_org_ids: list[int], dry_run: bool) -> None:
-    def target() -> None:
-        close_old_connections()
-        try:
-            job.run(scope_org_ids, dry_run)
-        finally:
-            connection.close()
-
-    threading.Thread(target=target, name=f"import-{job.id}", daemon=True).start()
-
-
-def _start(job: Job, scope: Any, dry_run: bool) -> None:
+def _start(job: FileJob, scope: Any, dry_run: bool) -> None:
     ids = list(scope.manageable_organizations().values_list("pk", flat=True))
+    job.update(
+        status="queued", phase="check" if dry_run else "import", stage="", done=0, total=0, result=None
+    )
     if job.load().get("size", 0) > BACKGROUND_BYTES:
-        job.update(status="running", phase="check" if dry_run else "import", stage="", done=0, total=0)
-        _run_in_background(job, ids, dry_run)
+        job.start(import_task, scope_org_ids=ids, dry_run=dry_run)
     else:
-        job.run(ids, dry_run)
+        job.run(import_task, scope_org_ids=ids, dry_run=dry_run)
 
 
-def _current_job(request: HttpRequest) -> Job | None:
+def _current_job(request: HttpRequest) -> FileJob | None:
     job_id = request.session.get(_SESSION_KEY)
     if not job_id:
         return None
     try:
-        job = Job(job_id)
+        job = FileJob(JOB_KIND, job_id)
     except ValueError:
         return None
     state = job.load()
@@ -226,9 +149,9 @@ def import_check(request: HttpRequest) -> HttpResponse:
     except FileRejected as exc:
         return _page(request, scope, str(exc))
     old = _current_job(request)
-    if old is not None and old.load().get("status") != "running":
+    if old is not None and old.load().get("status") not in ACTIVE:
         old.delete()
-    job = Job.create(request.user.pk, kind, upload.name or "", upload.read())
+    job = _create_job(request.user.pk, kind, upload.name or "", upload.read())
     request.session[_SESSION_KEY] = job.id
     _start(job, scope, dry_run=True)
     return redirect("import_export")
@@ -244,7 +167,7 @@ def import_commit(request: HttpRequest) -> HttpResponse:
     if job is None:
         return _page(request, scope, "Không có tệp nào đang chờ nhập; hãy tải tệp lên và kiểm tra trước.")
     state = job.load()
-    if state.get("status") == "running":
+    if state.get("status") in ACTIVE:
         return _page(request, scope, "Tệp đang được xử lý, hãy chờ xong.")
     if "huy" in request.POST:
         job.delete()
@@ -263,15 +186,7 @@ def import_progress(request: HttpRequest) -> JsonResponse:
     """Tiến độ of the current job, polled by data.js."""
     _office_scope(request)
     job = _current_job(request)
-    state = job.load() if job else {}
-    return JsonResponse(
-        {
-            "status": state.get("status", "none"),
-            "stage": state.get("stage", ""),
-            "done": state.get("done", 0),
-            "total": state.get("total", 0),
-        }
-    )
+    return JsonResponse(job.public_state() if job else {"status": "none", "stage": "", "done": 0, "total": 0})
 
 
 # --- downloads ---------------------------------------------------------------------------------
