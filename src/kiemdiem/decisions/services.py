@@ -481,23 +481,23 @@ def appraise_plans(
 
 
 def _attach_models(appraisals: list[Appraisal]) -> None:
-    plans = [a.plan.pk for a in appraisals]
+    """Attach the subjects (with member, cell, organization, collective) and decided entries the pages show."""
+    plans = {a.plan.pk: a.plan for a in appraisals}
+    related = ("member", "cell", "organization", "collective")
+    listed = [r.subject_id for a in appraisals for r in a.rows]
     subjects = (
-        PlanSubject.objects.select_related("plan", "member", "cell", "organization", "collective").in_bulk(
-            [r.subject_id for a in appraisals for r in a.rows]
-        )
-        if len(appraisals) == 1 and len(appraisals[0].rows) < 500
+        PlanSubject.objects.select_related(*related).in_bulk(listed)
+        if len(listed) < 500
         else {
             s.pk: s
-            for s in PlanSubject.objects.filter(plan_id__in=plans, reviewed=True).select_related(
-                "plan", "member", "cell", "organization", "collective"
-            )
+            for s in PlanSubject.objects.filter(plan_id__in=plans, reviewed=True).select_related(*related)
         }
     )
     decided = {e.subject_id: e for e in DecisionEntry.objects.filter(subject__plan_id__in=plans)}
     for a in appraisals:
         for r in a.rows:
-            r.subject = subjects[r.subject_id]
+            subject = r.subject = subjects[r.subject_id]
+            subject.plan = a.plan  # the plan object the caller holds, not one copy per row
             r.decided = decided.get(r.subject_id)
 
 
