@@ -11,6 +11,8 @@ import zipfile
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from kiemdiem.documents import views as document_views
@@ -113,3 +115,18 @@ def test_a_large_batch_of_documents_runs_in_a_thread(ward, cycle, login, monkeyp
     assert state == {"status": "done", "stage": "Đang tạo bản kiểm điểm", "done": 4, "total": 4}
     response = client.get(reverse("document_batch_download", args=[cycle.pk]))
     assert len(zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()) == 4
+
+
+def test_an_unreachable_queue_fails_the_job_loudly(settings) -> None:  # type: ignore[no-untyped-def]
+    import redis
+
+    settings.JOB_QUEUE_URL = "redis://127.0.0.1:1/0"
+    job = FileJob.create("van-ban")
+    with pytest.raises(redis.exceptions.ConnectionError):
+        job.start(fails)
+    assert job.load()["status"] == "failed"
+
+
+def test_the_worker_needs_the_queue_url() -> None:
+    with pytest.raises(CommandError, match="KIEMDIEM_JOB_QUEUE_URL"):
+        call_command("worker", "--burst")
