@@ -30,6 +30,9 @@ class Scope:
             return cls(None, [])
         assert isinstance(user, User)
         assignments = list(user.roles.select_related("organization"))
+        if user.member_id and not User.member.is_cached(user):
+            # The member and the cell in one query: plans(), organization_q and most pages read both.
+            user.member = Member.objects.select_related("cell").get(pk=user.member_id)
         return cls(user, assignments)
 
     # --- roles ---------------------------------------------------------------------------
@@ -86,6 +89,20 @@ class Scope:
         if self.user is not None and self.user.member_id:
             q |= Q(pk=self.user.member.cell_id)
         return q
+
+    @property
+    def sees_organizations(self) -> bool:
+        """``organizations().exists()`` without the query: a member sees his/her own cell, and every
+        organization a role is attached to is in that role's subtree or cell list."""
+        if self.user is None:
+            return False
+        if self.user.member_id:
+            return True
+        return bool(
+            self.orgs_for(
+                Role.OFFICE, Role.STANDING, Role.HIGHER, Role.CELL_SECRETARY, Role.RESIDENCE_SECRETARY
+            )
+        )
 
     def organizations(self) -> QuerySet[Organization]:
         if self.user is None:

@@ -177,6 +177,22 @@ def _validate(review: Review) -> dict[str, list[str]]:
     return errors
 
 
+def _lock(review: Review) -> Review:
+    """The review's row, locked for this transaction; the caller's subject (and its plan with the steps
+    already read) is reused: a review's subject never changes."""
+    current = Review.objects.select_for_update().get(pk=review.pk)
+    if Review.subject.is_cached(review) and review.subject_id == current.subject_id:
+        current.subject = review.subject
+    return current
+
+
+def _copy_back(review: Review, current: Review) -> None:
+    """Give the caller's object the values just saved (what refresh_from_db would read, without the query)."""
+    if review is not current:
+        for f in Review._meta.concrete_fields:
+            setattr(review, f.attname, getattr(current, f.attname))
+
+
 @transaction.atomic
 def save_review(
     review: Review,
@@ -192,7 +208,7 @@ def save_review(
     ``acting_member`` is the member the actor is (None for office staff); when it is not the subject's
     member, the review is marked as entered on behalf (nhập thay).
     """
-    current = Review.objects.select_for_update().get(pk=review.pk)
+    current = _lock(review)
     if current.version != version:
         raise ValidationError(
             "Bản kiểm điểm vừa được người khác sửa. Vui lòng tải lại trang trước khi lưu.", code="stale"
@@ -222,7 +238,7 @@ def save_review(
             f"Lưu bản kiểm điểm của {current.subject.name}",
             changes={k: "đã sửa" for k in changed},
         )
-    review.refresh_from_db()
+    _copy_back(review, current)
     return current
 
 
@@ -256,7 +272,7 @@ def submission_problems(review: Review) -> list[str]:
 
 @transaction.atomic
 def submit_review(review: Review, actor: Any, *, today: dt.date | None = None) -> Review:
-    current = Review.objects.select_for_update().get(pk=review.pk)
+    current = _lock(review)
     if current.status == ReviewStatus.SUBMITTED:
         raise ValidationError("Bản kiểm điểm đã được nộp.")
     if is_locked(current, today):
@@ -273,7 +289,7 @@ def submit_review(review: Review, actor: Any, *, today: dt.date | None = None) -
     current.version += 1
     current.save()
     record(actor, "review.submit", current, f"Nộp bản kiểm điểm của {current.subject.name}")
-    review.refresh_from_db()
+    _copy_back(review, current)
     return current
 
 

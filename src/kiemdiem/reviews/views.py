@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from kiemdiem.accounts.models import Role, User
 from kiemdiem.audit.services import record
 from kiemdiem.decisions.models import DecisionEntry
 from kiemdiem.lib import dates
@@ -109,6 +110,8 @@ def _review_rows(subject: PlanSubject) -> list[dict[str, Any]]:
     if subject.kind == SubjectKind.LEADER and subject.collective_id:
         places.append(ReviewPlace.COLLECTIVE)
     reviews = {r.place: r for r in Review.objects.filter(subject=subject)}
+    for r in reviews.values():
+        r.subject = subject  # is_locked reads the subject's plan (and its steps, read once per plan)
     rows = []
     for place in places:
         review = reviews.get(place)
@@ -134,24 +137,26 @@ def _review_url(subject: PlanSubject, place: str) -> str:
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
-    user = request.user
-    member = user.member if getattr(user, "member_id", None) else None  # type: ignore[union-attr]
-    published = scope.plans().filter(status="da_ban_hanh")
+    member = _acting_member(request)
+    published = list(scope.plans().filter(status="da_ban_hanh"))
     reviews: list[dict[str, Any]] = []
     ballots: list[VoterRollEntry] = []
     results: list[DecisionEntry] = []
     if member is not None:
-        subjects = (
-            scope.plan_subjects()
-            .filter(member=member, plan__in=published, reviewed=True)
-            .select_related("plan")
-            .order_by("-plan__year")
+        # The member's own subjects of the readable published plans: what scope.plan_subjects() gives
+        # for them (its member part always admits the member him/herself), without its subqueries.
+        plans = {p.pk: p for p in published}
+        subjects = PlanSubject.objects.filter(member=member, plan_id__in=plans, reviewed=True).order_by(
+            "-plan__year"
         )
         for s in subjects:
+            s.plan = plans[s.plan_id]  # one plan object per plan: its steps are read once
             reviews.extend(_review_rows(s))
         ballots = list(
             VoterRollEntry.objects.filter(member=member, box__closed_at__isnull=True).select_related(
-                "box__item__subject", "box__item__meeting"
+                "box__item__subject",
+                "box__item__meeting__organization",  # the meeting's name
+                "box__item__meeting__collective",
             )
         )
         results = list(
@@ -166,7 +171,8 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         for cell in scope.secretary_cells()
         if scope.can_run_meeting(plan, cell)
     ]
-    managed = [p for p in scope.plans() if scope.can_manage_plan(p)]
+    # can_manage_plan needs the office role: without it, no plan is managed (and no query is needed).
+    managed = [p for p in scope.plans() if scope.can_manage_plan(p)] if scope.orgs_for(Role.OFFICE) else []
     feedback_open = scope.feedback_requests().filter(responses__isnull=True).count()
     context = {
         "member": member,
@@ -188,13 +194,19 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 
 
 def _subject(request: HttpRequest, pk: int) -> PlanSubject:
+    """A subject within the request's scope, of a published plan (404 otherwise); the acting member's
+    own subject is admitted without the scope's subquery (see ``_own_subject_in_scope``)."""
     subject = get_object_or_404(
-        _scope(request)
-        .plan_subjects()
-        .select_related("plan", "member", "cell", "organization", "collective"),
+        PlanSubject.objects.select_related(
+            "plan__organization", "member__cell", "cell", "organization", "collective"
+        ),
         pk=pk,
     )
     if not subject.plan.is_published:
+        raise Http404
+    if not _own_subject_in_scope(request, subject) and not (
+        _scope(request).plan_subjects().filter(pk=subject.pk).exists()
+    ):
         raise Http404
     return subject
 
@@ -206,9 +218,12 @@ def _own_subject_in_scope(request: HttpRequest, subject: PlanSubject) -> bool:
     and the published plans of the cell's ancestors in ``scope.plans()``), decided without a query.
     Any other case goes through the scope's subquery.
     """
-    member_id = getattr(request.user, "member_id", None)
+    user = request.user
+    member_id = getattr(user, "member_id", None)
     if not member_id or subject.member_id != member_id or not subject.plan.is_published:
         return False
+    if not User.member.is_cached(user):
+        user.member = subject.member  # the same row, loaded with its cell: the scope needs no query for it
     if _scope(request).user is None:
         return False
     ancestors = {int(x) for x in subject.member.cell.path.strip("/").split("/") if x}
@@ -235,7 +250,10 @@ def _review(request: HttpRequest, pk: int) -> Review:
 
 def _acting_member(request: HttpRequest) -> Any:
     user = request.user
-    return user.member if getattr(user, "member_id", None) else None  # type: ignore[union-attr]
+    if not getattr(user, "member_id", None):
+        return None
+    _scope(request).user  # noqa: B018  (the scope loads the member with the cell, in one query)
+    return user.member  # type: ignore[union-attr]
 
 
 def _meeting_date(review: Review) -> Any:
@@ -261,7 +279,11 @@ def review_form(request: HttpRequest, subject_id: int, place: str = ReviewPlace.
     scope = _scope(request)
     subject = _subject(request, subject_id)
     can_edit = scope.can_edit_review(subject)
-    review = Review.objects.filter(subject=subject, place=place).first()
+    review = (
+        Review.objects.filter(subject=subject, place=place)
+        .select_related("collective_review__subject")
+        .first()
+    )
     if review is None:
         if not can_edit:
             return render(request, "reviews/review_missing.html", {"subject": subject}, status=404)
@@ -274,6 +296,7 @@ def review_form(request: HttpRequest, subject_id: int, place: str = ReviewPlace.
                 {"subject": subject, "errors": _errors(exc)},
                 status=400,
             )
+    review.subject = subject  # loaded above with its plan (whose steps are then read once)
     locked = services.is_locked(review)
     form = ReviewForm(request.POST or None, subject=subject, review=review)
     if request.method == "POST":
@@ -290,8 +313,7 @@ def review_form(request: HttpRequest, subject_id: int, place: str = ReviewPlace.
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)
-            else:
-                review.refresh_from_db()
+            else:  # save_review gave ``review`` the saved values
                 if request.POST.get("action") == "submit":
                     try:
                         services.submit_review(review, request.user)
@@ -509,6 +531,8 @@ def plan_reviews(request: HttpRequest, pk: int) -> HttpResponse:
         (r.subject_id, r.place): r
         for r in Review.objects.filter(subject__plan=plan).select_related("subject")
     }
+    for r in reviews.values():
+        r.subject.plan = plan  # _state → is_locked reads the plan's steps: once, not per review
     collectives = [
         {
             "subject": s,
@@ -586,10 +610,15 @@ def cell_reviews(request: HttpRequest, pk: int, cell_id: int) -> HttpResponse:
         .select_related("member")
         .order_by("-reviewed", "member__sort_key")
     )
+    by_pk = {s.pk: s for s in [cell_subject, *subjects]}
+    for s in subjects:
+        s.plan = plan
     reviews = {
         (r.subject_id, r.place): r
-        for r in Review.objects.filter(subject__in=[cell_subject, *subjects]).select_related("entered_by")
+        for r in Review.objects.filter(subject__in=list(by_pk)).select_related("entered_by")
     }
+    for r in reviews.values():
+        r.subject = by_pk[r.subject_id]  # _state → is_locked: no query per draft review
     summary = {
         row.subject.pk: row
         for row in services.feedback_summary(plan.subjects.filter(pk__in=[s.pk for s in subjects]))
@@ -911,6 +940,12 @@ def _item_rows(meeting: Meeting) -> list[dict[str, Any]]:
         subject__in=[i.subject_id for i in items if i.subject.member_id is None], place=ReviewPlace.CELL
     ):
         reviews.setdefault(r.subject_id, r)
+    subjects = {i.subject_id: i.subject for i in items}
+    for s in subjects.values():
+        if s.plan_id == meeting.plan_id:
+            s.plan = meeting.plan
+    for r in reviews.values():
+        r.subject = subjects[r.subject_id]  # _state → is_locked: no query per draft review
     rows = []
     for i, item in enumerate(items, 1):
         review = reviews.get(item.subject_id)
@@ -1119,7 +1154,7 @@ def meeting_projector(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _box(pk: int) -> BallotBox:
-    return get_object_or_404(BallotBox.objects.select_related("item__subject", "item__meeting"), pk=pk)
+    return get_object_or_404(BallotBox.objects.select_related("item__subject", "item__meeting__plan"), pk=pk)
 
 
 @login_required

@@ -14,7 +14,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if scope is None or not scope.is_authenticated:
         return {"nav": []}
     nav = [("Tổng quan", reverse("dashboard")), ("Việc của tôi", reverse("my_tasks"))]
-    if scope.organizations().exists():
+    if scope.sees_organizations:
         nav.append(("Tổ chức đảng", reverse("org_tree")))
     nav.append(("Đảng viên", reverse("member_list")))
     if scope.plans().exists():

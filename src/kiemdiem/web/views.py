@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from kiemdiem.accounts.models import Role
 from kiemdiem.lib import dates
 from kiemdiem.lib.dates import parse_vn_date
 from kiemdiem.members.models import ActivityStatus, Member, Membership, period_q
@@ -33,36 +34,44 @@ def _day_param(request: HttpRequest) -> tuple[dt.date, str]:
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
-    members = scope.members()
-    status_counts = dict(members.values_list("activity_status").annotate(n=Count("id")).order_by())
-    by_status = [(label, status_counts.get(value, 0)) for value, label in ActivityStatus.choices]
-    per_cell = {
-        row["cell"]: row
-        for row in members.on_roll()
-        .values("cell")
-        .annotate(n=Count("id"), p=Count("id", filter=Q(official_on__isnull=True)))
-        .order_by()
-    }
+    counts: dict[str, tuple[int, int]] = {}
     cells = []
+    # The figures are shown with the cells' table, to those who watch cells (not to a plain member).
     if scope.roles - {"dang_vien"}:
+        members = scope.members()
+        # Per status: members, and of them probationary (not yet official) ones; one query.
+        counts = {
+            status: (n, p)
+            for status, n, p in members.values_list("activity_status")
+            .annotate(n=Count("id"), p=Count("id", filter=Q(official_on__isnull=True)))
+            .order_by()
+        }
+        per_cell = {
+            row["cell"]: row
+            for row in members.on_roll()
+            .values("cell")
+            .annotate(n=Count("id"), p=Count("id", filter=Q(official_on__isnull=True)))
+            .order_by()
+        }
         for cell in (
             scope.organizations().filter(kind__in=CELL_KINDS, active_to__isnull=True).order_by("path")
         ):
             row = per_cell.get(cell.pk, {"n": 0, "p": 0})
             cells.append((cell, row["n"], row["p"]))
+    by_status = [(label, counts.get(value, (0, 0))[0]) for value, label in ActivityStatus.choices]
     context = {
         "total": sum(c for _, c in by_status),
         "by_status": by_status,
-        "probationary": members.filter(
-            official_on__isnull=True, activity_status=ActivityStatus.ACTIVE
-        ).count(),
+        "probationary": counts.get(ActivityStatus.ACTIVE, (0, 0))[1],
         "cells": cells,
         "me": request.user.member if getattr(request.user, "member_id", None) else None,  # type: ignore[union-attr]
         "home": scope.home_organization,
     }
-    from kiemdiem.reports.dashboard import dashboard_context
+    # The plan's statistics are for those who may watch a whole plan's progress: these roles only.
+    if scope.has_role(Role.OFFICE, Role.STANDING, Role.HIGHER):
+        from kiemdiem.reports.dashboard import dashboard_context
 
-    context.update(dashboard_context(scope))
+        context.update(dashboard_context(scope))
     return render(request, "web/dashboard.html", context)
 
 
