@@ -78,11 +78,14 @@ def main(argv: list[str] | None = None) -> int:
         client.force_login(User.objects.get(username=username))
         return client
 
-    issued: list[tuple[str, str]] = []  # (SQL, origin) of the statements of the last request
+    issued: list[tuple[str, str, float]] = []  # (SQL, origin, ms) of the statements of the last request
 
     def where(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        issued.append((sql, _origin()))
-        return execute(sql, params, many, context)
+        origin, t = _origin(), time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            issued.append((sql, origin, 1000 * (time.perf_counter() - t)))
 
     wrapper = connection.execute_wrapper(where)  # kept referenced: collected, it would unwrap
     wrapper.__enter__()
@@ -90,8 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     def show(name: str, status: int, times: list[float], queries: list[dict[str, str]]) -> None:
         print(f"{name:<20} {status} {statistics.median(times):7.1f} ms {len(queries):5d} queries")
         if args.all_sql:
-            for sql, origin in issued:
-                print(f"      {_short(sql)}\n          ← {origin}")
+            for sql, origin, ms in issued:
+                print(f"      {ms:6.2f} ms  {_short(sql)}\n          ← {origin}")
         elif args.sql:
             for sql, n in Counter(q["sql"][:160] for q in queries).most_common(4):
                 print(f"      {n:4d}× {sql}")
