@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import secrets
 import signal
 import socket
@@ -162,6 +163,76 @@ def worker_pids(master: int) -> list[int]:
     return [int(p) for p in out.stdout.split()]
 
 
+# ---------------------------------------------------------------------------------- CPU use
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu(pid: int, reaped: bool = False) -> float:
+    """CPU seconds of a process, plus those of its reaped children with ``reaped``; 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    if reaped:
+        ticks += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return ticks / _TICK
+
+
+def _postgres_cpu() -> float:
+    """Every PostgreSQL process (all databases): the live ones, and the exited backends through the
+    postmaster's reaped-children time."""
+    comms: dict[int, tuple[str, int]] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                stat = (d / "stat").read_text()
+                comms[int(d.name)] = (
+                    (d / "comm").read_text().strip(),
+                    int(stat.rpartition(")")[2].split()[1]),
+                )
+            except (OSError, IndexError, ValueError):
+                continue
+    return sum(
+        _proc_cpu(pid, reaped=comms.get(ppid, ("", 0))[0] != "postgres")
+        for pid, (comm, ppid) in comms.items()
+        if comm == "postgres"
+    )
+
+
+def cpu_snapshot(server: int) -> dict[str, float]:
+    """Machine busy/total time (/proc/stat), gunicorn (master and workers), PostgreSQL, and the reaped
+    children of this process (locust, once it has returned), all in CPU seconds."""
+    ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle, iowait
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "total": sum(ticks[:8]) / _TICK,
+        "busy": (sum(ticks[:8]) - idle) / _TICK,
+        "app": sum(_proc_cpu(p) for p in [server, *worker_pids(server)]),
+        "postgres": _postgres_cpu(),
+        "children": children.ru_utime + children.ru_stime,
+    }
+
+
+def cpu_use(before: dict[str, float], after: dict[str, float]) -> dict[str, Any]:
+    """Where the machine's CPU went during the run, in core-seconds and shares of all cores' time."""
+    d = {k: after[k] - before[k] for k in before}
+    used = {
+        "app workers (gunicorn)": d["app"],
+        "PostgreSQL (all databases)": d["postgres"],
+        "locust": d["children"],
+    }
+    used["other processes"] = max(0.0, d["busy"] - sum(used.values()))
+    used["idle"] = max(0.0, d["total"] - d["busy"])
+    return {
+        "core_seconds": round(d["total"], 1),
+        "by": {k: round(v, 1) for k, v in used.items()},
+        "share": {k: round(100 * v / d["total"], 1) if d["total"] else 0.0 for k, v in used.items()},
+    }
+
+
 # ---------------------------------------------------------------------------------- logins
 
 
@@ -275,6 +346,12 @@ def print_summary(summary: dict[str, Any], check: dict[str, Any], args: argparse
     print("(times in ms)")
     if "prelogin" in summary:
         print(f"\nLogins before the rush (Argon2 on the server): {summary['prelogin']}")
+    if "cpu" in summary:
+        cpu = summary["cpu"]
+        parts = ", ".join(f"{k} {v} ({cpu['share'][k]}%)" for k, v in cpu["by"].items())
+        print(
+            f"\nCPU during the rush ({cpu['core_seconds']} core-seconds, load average before {summary['load']}): {parts}"
+        )
     print(f"\nNo lost / duplicated writes: {'PASS' if check.get('ok') else 'FAIL'} {check.get('counts', {})}")
     for line in check.get("failures", []):
         print(f"  FAIL {line}")
@@ -427,6 +504,8 @@ def _run(args: argparse.Namespace, admin: str, name: str) -> dict[str, Any]:
                         stderr=subprocess.DEVNULL,
                     )
                 )
+        result["load_average"] = [round(x, 2) for x in os.getloadavg()]
+        cpu_before = cpu_snapshot(server.pid)
         started = time.perf_counter()
         subprocess.run(
             [
@@ -460,6 +539,7 @@ def _run(args: argparse.Namespace, admin: str, name: str) -> dict[str, Any]:
             timeout=_seconds(args.run_time) + 120,
         )
         wall = time.perf_counter() - started
+        result["cpu"] = cpu_use(cpu_before, cpu_snapshot(server.pid))
         for spy in spies:
             spy.wait(timeout=_seconds(args.run_time) + 60)
     finally:
@@ -476,6 +556,7 @@ def _run(args: argparse.Namespace, admin: str, name: str) -> dict[str, Any]:
     summary = summarize(times, wall)
     summary["members"] = len(manifest["members"])
     summary["redis"] = env.get("REDIS_URL")
+    summary["cpu"], summary["load"] = result["cpu"], result["load_average"]
     if "prelogin" in result:
         summary["prelogin"] = result["prelogin"]
     subprocess.run(
