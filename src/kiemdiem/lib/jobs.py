@@ -74,7 +74,7 @@ def queue(url: str) -> Any:
     from redis import Redis
     from rq import Queue
 
-    return Queue(QUEUE_NAME, connection=Redis.from_url(url))
+    return Queue(QUEUE_NAME, connection=Redis.from_url(url, socket_connect_timeout=5))
 
 
 class FileJob:
