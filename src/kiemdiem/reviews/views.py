@@ -645,7 +645,9 @@ def cell_reviews(request: HttpRequest, pk: int, cell_id: int) -> HttpResponse:
         "cell_state": _state(cell_review),
         "cell_review": cell_review,
         "rows": rows,
-        "meetings": Meeting.objects.filter(plan=plan, organization=cell).order_by("-date"),
+        "meetings": Meeting.objects.filter(plan=plan, organization=cell)
+        .select_related("organization", "collective")  # the meeting's name
+        .order_by("-date"),
         "requests": scope.feedback_requests()
         .filter(subject__plan=plan, subject__cell=cell)
         .select_related("subject")
