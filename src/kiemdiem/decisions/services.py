@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from kiemdiem.audit.services import record
 from kiemdiem.lib import dates
+from kiemdiem.lib.memory import cyclic_gc_paused
 from kiemdiem.members.models import Discipline, Position, StateRating, period_q
 from kiemdiem.plans.models import INDIVIDUAL_KINDS, Plan, PlanStep, PlanSubject, SubjectKind
 from kiemdiem.reviews.models import (
@@ -138,7 +139,7 @@ class _Facts:
     state: dict[int, dict[int, str]]  # year → member → level
     previous: dict[tuple[int, int], dict[int, str]]  # (organization, year) → member → last year's level
     shortcomings: dict[tuple[int, int], dict[tuple[str, int], list[int]]]  # (organization, year) → subject
-    positions: list[tuple[Any, ...]]
+    positions: dict[int, list[tuple[Any, ...]]]  # member → positions (newest first)
     residence_answered: set[int]
 
 
@@ -214,11 +215,13 @@ def _read_facts(plans: Sequence[Plan], days: dict[int, dt.date]) -> _Facts:
         counts[0] += 1
         counts[1] += status == RemediationStatus.DONE
     # Heads of a body and members of a leadership collective, held at some time within the plans' days.
-    positions = list(
+    positions: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in (
         Position.objects.filter(Q(is_head=True) | Q(collective__isnull=False), member_id__in=members)
         .filter(Q(start=None) | Q(start__lte=last), Q(end=None) | Q(end__gte=min(days.values())))
         .values_list("member_id", "collective_id", "organization_id", "is_head", "start", "end")
-    )
+    ):
+        positions[row[0]].append(row[1:])
     residence_answered = set(
         FeedbackRequest.objects.filter(
             subject__in=reviewed, source=FeedbackSource.RESIDENCE, responses__isnull=False
@@ -254,15 +257,16 @@ def _subjects_of_plan(
     plan_members = {r[3] for r in rows if r[3]}
     heads: dict[int, str] = {}
     coll_members: dict[int, set[int]] = defaultdict(set)
-    for member_id, collective_id, organization_id, is_head, start, end in f.positions:
-        if member_id not in plan_members or (start and start > day) or (end and end < day):
-            continue
-        if collective_id:
-            coll_members[collective_id].add(member_id)
-        if is_head:
-            target = by_coll.get(collective_id) if collective_id else by_org.get(organization_id)
-            if target is not None:
-                heads.setdefault(member_id, target)
+    for member_id in plan_members & f.positions.keys():
+        for collective_id, organization_id, is_head, start, end in f.positions[member_id]:
+            if (start and start > day) or (end and end < day):
+                continue
+            if collective_id:
+                coll_members[collective_id].add(member_id)
+            if is_head:
+                target = by_coll.get(collective_id) if collective_id else by_org.get(organization_id)
+                if target is not None:
+                    heads.setdefault(member_id, target)
 
     def discipline(member_id: int) -> list[tuple[Any, ...]]:
         return [d for d in f.disciplines.get(member_id, ()) if year_start <= d[1] <= day]
@@ -418,6 +422,16 @@ def appraise_plans(
     ``DecisionEntry`` model objects the pages display (one more query each); without it rows carry ids
     and the decided level only. ``only``: per plan, the subject ids to list (all by default).
     """
+    with cyclic_gc_paused():
+        return _appraise_plans(plans, outstanding_unit, with_subjects, only)
+
+
+def _appraise_plans(
+    plans: Sequence[Plan],
+    outstanding_unit: bool | Mapping[int, bool],
+    with_subjects: bool,
+    only: Mapping[int, set[int]] | None,
+) -> list[Appraisal]:
     days = _review_dates(plans)
     f = _read_facts(plans, days)
     rows_by_plan: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
