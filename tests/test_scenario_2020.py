@@ -256,7 +256,9 @@ def test_the_2020_plan_runs_end_to_end(ward):
         if s.member_id in heads:
             if s.collective_id:
                 decide_collective(s.collective_id)
-            decide(decision, [Choice(s, rows[s.pk].level)], standing)
+            # The collective's later vote on its head replaces the cell's: appraise again before deciding.
+            row = appraise(plan, plan.subjects.filter(pk=s.pk)).rows[0]
+            decide(decision, [Choice(s, row.level)], standing)
 
     # 7. Publication and follow-up
     published = publish_results(plan, standing)
