@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiemdiem.rules import FRAMEWORKS, Level, classify, classify_request, dump_request, parse_request, qd366
-from kiemdiem.rules.engine import Tally, build_outcome
+from kiemdiem.rules.engine import Tally, build_outcome, rank_score
+from kiemdiem.rules.facts import Subject
 
 REVIEW_DATES = {"qd132-2020": "2020-12-15", "qd124-2023": "2024-12-15", "qd366-2025": "2025-12-15"}
 LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
@@ -219,8 +220,70 @@ def test_property_366_fast_path_equals_the_general_evaluator(request):
     for s, o in zip(parsed.subjects, outcomes, strict=True):
         if o is None:
             continue
-        expected = build_outcome(fw, qd366.evaluate_individual(s, ctx))
-        assert o == expected, s
+        key = qd366.evaluate_individual(s, ctx)
+        assert o == build_outcome(fw, key), s
+        assert o.key == key, s  # the head check (A-HEAD-01) rebuilds outcomes from the key
+
+
+def test_366_fast_path_members_with_the_same_answers_share_the_evaluators_outcome():
+    # Many members around every threshold in one run: the fast path evaluates the first member of each
+    # answer tuple and reuses its outcome, so any condition it missed would show as a mismatch here.
+    rnd = random.Random(366)
+    levels = (None, None, None, *Level)
+    fw = FRAMEWORKS["qd366-2025"]
+    review_date = date(2025, 12, 15)
+    subjects = []
+    for i in range(20_000):
+        total = rnd.choice((None, 0, 1, 2, 3, 4, 5, 7, 10))
+        done = on_time = exceeded = late = 0
+        if total is not None:
+            done = rnd.choice((total, total, rnd.randint(0, total)))
+            on_time = rnd.choice((done, rnd.randint(0, done)))
+            late = rnd.choice((0, done - on_time, rnd.randint(0, done)))
+            exceeded = rnd.randint(0, done)
+        shortcomings = rnd.choice((None, 0, 1, 2))
+        s = Subject(
+            id=f"m{i}",
+            kind=rnd.choice(("member", "member_outside")),
+            group=rnd.choice((None, "g1", "g2", "g3")),
+            score_general=rnd.choice((None, 0, 10, 19.5, 20, 25, 29.5, 30)),
+            score_tasks=rnd.choice((20, 29.5, 30, 40, 49.5, 50, 59.5, 60, 70)),
+            tasks_total=total,
+            tasks_done=done,
+            tasks_on_time=on_time,
+            tasks_exceeded=exceeded,
+            tasks_late=late,
+            shortcomings_total=shortcomings,
+            shortcomings_remedied=rnd.randint(0, shortcomings or 0),
+            civil_servant_level=rnd.choice(levels),
+            proposed_level=rnd.choice(levels),
+            previous_level=rnd.choice(levels),
+        )
+        if rnd.random() < 0.05:
+            s.status = rnd.choice(("exempt", "suspended"))
+        if rnd.random() < 0.05:
+            s.admitted_on = date(2025, rnd.randint(1, 12), 1)
+        if rnd.random() < 0.05:
+            s.sick_or_maternity_leave_months = rnd.choice((1, 3, 6))
+        subjects.append(s)
+    ctx = fw.make_context(fw, review_date)
+    outcomes: list = [None] * len(subjects)
+    tally = Tally()
+    qd366.bulk_individuals(fw, subjects, ctx, {}, outcomes, tally)
+    counts: dict[str, list[int]] = {}
+    htxsnv: dict[str, list[tuple[float, int]]] = {}
+    for i, (s, o) in enumerate(zip(subjects, outcomes, strict=True)):
+        key = qd366.evaluate_individual(s, ctx)
+        assert (o, o.key) == (build_outcome(fw, key), key), s
+        if o.code >= 0:
+            group = s.group or s.kind
+            counts.setdefault(group, [0, 0, 0, 0])[o.code] += 1
+            if o.code == 3:
+                htxsnv.setdefault(group, []).append((rank_score(s), i))
+    assert tally.counts == counts
+    assert {g: sorted(xs) for g, xs in tally.htxsnv.items() if xs} == {
+        g: sorted(xs) for g, xs in htxsnv.items()
+    }
 
 
 def test_property_generic_engine_loop_equals_the_366_fast_path():
@@ -242,4 +305,5 @@ def test_property_generic_engine_loop_equals_the_366_fast_path():
     generic_fw = parsed.framework.__class__(**{**parsed.framework.__dict__, "bulk_individuals": None})
     slow = classify(generic_fw, parsed.subjects, parsed.review_date)
     assert fast.outcomes == slow.outcomes
+    assert [o.key for o in fast.outcomes] == [o.key for o in slow.outcomes]
     assert fast.quota == slow.quota

@@ -9,7 +9,6 @@ subject and no dicts, lists or strings.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -278,13 +277,17 @@ def classify(
 
 
 class Tally:
-    """Counts of levels per quota group and the indices rated HTXSNV, kept while classifying."""
+    """Counts of levels per quota group and the HTXSNV subjects per group, kept while classifying.
+
+    ``htxsnv[group]`` holds ``(rank_score(subject), index)`` pairs: the quota report sorts them to suggest
+    whom to lower first without reading the subjects again.
+    """
 
     __slots__ = ("counts", "htxsnv", "kinds")
 
     def __init__(self) -> None:
         self.counts: dict[str, list[int]] = {}
-        self.htxsnv: dict[str, list[int]] = {}
+        self.htxsnv: dict[str, list[tuple[float, int]]] = {}
         self.kinds: dict[str, set[str]] = {}
 
     def add(self, i: int, s: Subject, level: int) -> None:
@@ -294,13 +297,19 @@ class Tally:
             c = self.counts[g] = [0, 0, 0, 0]
         c[level] += 1
         if level == 3:
-            self.htxsnv.setdefault(g, []).append(i)
+            self.htxsnv.setdefault(g, []).append((rank_score(s), i))
 
     def remove(self, i: int, s: Subject, level: int) -> None:
         g = s.group if s.group is not None else s.kind
         self.counts[g][level] -= 1
         if level == 3:
-            self.htxsnv[g].remove(i)
+            self.htxsnv[g].remove((rank_score(s), i))
+
+
+def rank_score(s: Subject) -> float:
+    """The order in which HTXSNV subjects are suggested for demotion: lowest score first; no score first."""
+    general = s.score_general
+    return -1.0 if general is None else general + s.score_tasks
 
 
 def individuals(
@@ -310,9 +319,11 @@ def individuals(
     cache: dict[tuple[Any, ...], Outcome],
     outcomes: list[Any],
     tally: Tally,
+    indices: Iterable[int] | None = None,
 ) -> tuple[list[int], list[tuple[int, str]], dict[str, str]]:
     """Evaluate every individual (the generic loop; a framework may provide a faster ``bulk_individuals``).
 
+    ``indices`` limits the loop to those subjects (a fast path hands over the ones it does not handle).
     Returns the indices of collectives (classified later), the (index, collective id) of heads, and the
     heads named by collectives (head id → collective id).
     """
@@ -323,12 +334,10 @@ def individuals(
     collectives: list[int] = []
     heads: list[tuple[int, str]] = []
     collective_heads: dict[str, str] = {}
-    counts = tally.counts
-    counts_get = counts.get
-    htxsnv = tally.htxsnv
-    for i, s in enumerate(subjects):
-        kind = s.kind
-        if kind in collective_kinds:
+    add = tally.add
+    for i in range(len(subjects)) if indices is None else indices:
+        s = subjects[i]
+        if s.kind in collective_kinds:
             collectives.append(i)
             if s.heads is not None:
                 collective_heads[s.heads] = s.id
@@ -338,17 +347,8 @@ def individuals(
         if o is None:
             o = cache[key] = build_outcome(framework, key)
         outcomes[i] = o
-        code = o.code
-        if code >= 0:
-            g = s.group
-            if g is None:
-                g = kind
-            c = counts_get(g)
-            if c is None:
-                c = counts[g] = [0, 0, 0, 0]
-            c[code] += 1
-            if code == 3:
-                htxsnv.setdefault(g, []).append(i)
+        if o.code >= 0:
+            add(i, s, o.code)
         if s.heads is not None:
             heads.append((i, s.heads))
     return collectives, heads, collective_heads
@@ -505,11 +505,7 @@ def _quota(
                 low = mid + 1
         k = low
         # Lowest score first, then order given; subjects without a score (132/124) come first, in order.
-        ranked: list[tuple[float, int]] = []
-        for i in tally.htxsnv.get(name, ()):
-            general = subjects[i].score_general
-            ranked.append((-1.0 if general is None else general + subjects[i].score_tasks, i))
-        demote = tuple(subjects[i].id for _, i in heapq.nsmallest(k, ranked))
+        demote = tuple(subjects[i].id for _, i in sorted(tally.htxsnv[name])[:k])
         reports.append(
             QuotaReport(name, level_counts, cap, False, xs - cap, demote, settings.outstanding_unit, rules)
         )

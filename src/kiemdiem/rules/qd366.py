@@ -6,10 +6,11 @@ Every collective and individual is scored on 100 points (group I "tiêu chí chu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from .engine import NC_EXEMPT, NC_NEW_MEMBER, NC_SUSPENDED, Context, build_outcome
+from .engine import NC_EXEMPT, NC_NEW_MEMBER, NC_SUSPENDED, Context, Tally, build_outcome, individuals
 from .facts import Subject
 from .framework import (
     CriteriaGroup,
@@ -921,7 +922,6 @@ LV06, LV07, LV08, LV09 = (_BIT[f"C-LV-0{i}"] for i in range(6, 10))
 KHT01, KHT02, KHT03, KHT04, KHT05, KHT06, KHT07 = (_BIT[f"C-KHT-0{i}"] for i in range(1, 8))
 CB01 = _BIT["C-CB-01"]
 _CACH_CHUC = DisciplineForm.CACH_CHUC
-COLLECTIVE_KIND_SET = frozenset(COLLECTIVES)
 
 
 class Context366(Context):
@@ -1158,139 +1158,86 @@ def evaluate_collective(s: Subject, ctx: Context366) -> tuple[Any, ...]:
 
 def bulk_individuals(
     framework: Framework,
-    subjects: Any,
+    subjects: Sequence[Subject],
     ctx: Context366,
     cache: dict[tuple[Any, ...], Any],
     outcomes: list[Any],
-    tally: Any,
+    tally: Tally,
 ) -> tuple[list[int], list[tuple[int, str]], dict[str, str]]:
-    """The hot loop: members and members outside the political system evaluated inline.
+    """The hot loop: plain members and members outside the political system, with quota counts.
 
-    Same contract as ``engine.individuals`` and the same result as :func:`evaluate_individual` (a property
-    test checks it): plain members are evaluated here with local variables only; leaders, members with
-    discipline, degradation, prohibited acts, civil-service ratings or sick leave, and collectives go
-    through the general functions. Quota counts are kept in the same pass.
+    Same contract and result as ``engine.individuals``. A plain member (no head role, active, not new, no
+    discipline, degradation, prohibited act or sick leave, scored, with tasks) is classified by what
+    :func:`evaluate_individual` reads of it: its score band, the yes/no answers of the task and shortcoming
+    conditions, and its civil-service, proposed and previous levels. Members with the same answers get the
+    same outcome, so each distinct answer tuple is evaluated once (a few hundred per run) and looked up
+    afterwards. Every other subject is handed to the general loop. Property tests check both paths agree.
     """
-    build = build_outcome
     get = cache.get
     evaluate = evaluate_individual
     cutoff = ctx.new_member_cutoff
-    fall_through = ctx.fall_through
-    gap_level = ctx.gap_level
-    collective_kinds = COLLECTIVE_KIND_SET
     counts = tally.counts
-    counts_get = counts.get
     htxsnv = tally.htxsnv
-    collectives: list[int] = []
-    heads: list[tuple[int, str]] = []
-    collective_heads: dict[str, str] = {}
-    lv01, lv02, lv05, lv06, lv07, lv08, lv09, kht02, sc01 = (
-        LV01,
-        LV02,
-        LV05,
-        LV06,
-        LV07,
-        LV08,
-        LV09,
-        KHT02,
-        SC01,
-    )
+    member, outside, active = MEMBER, MEMBER_OUTSIDE, ACTIVE
+    seen: dict[tuple[Any, ...], Any] = {}
+    others: list[int] = []
     for i, s in enumerate(subjects):
         kind = s.kind
-        if kind in collective_kinds:
-            collectives.append(i)
-            if s.heads is not None:
-                collective_heads[s.heads] = s.id
-            continue
+        general = s.score_general
+        total = s.tasks_total
         admitted = s.admitted_on
-        head = s.heads
         if (
-            head is not None
-            or kind == LEADER
-            or s.status != ACTIVE
+            (kind != member and kind != outside)
+            or s.heads is not None
+            or s.status != active
             or (admitted is not None and admitted > cutoff)
             or s.discipline
             or s.degradation_concluded
             or s.prohibition_violated
-            or s.civil_servant_level is not None
             or s.sick_or_maternity_leave_months is not None
+            or general is None
+            or total is None
         ):
+            others.append(i)
+            continue
+        score = general + s.score_tasks
+        done = s.tasks_done
+        shortcomings = s.shortcomings_total
+        # Exactly the conditions evaluate_individual tests for such a member, in its own terms.
+        answers = (
+            3 if score >= 90 else 2 if score >= 70 else 1 if score >= 50 else 0,
+            total and 2 * (total - done) > total,
+            done >= total,
+            s.tasks_on_time >= total,
+            10 * s.tasks_exceeded >= 3 * total,
+            5 * s.tasks_late <= total,
+            shortcomings is None or s.shortcomings_remedied >= shortcomings,
+            s.civil_servant_level,
+            s.proposed_level,
+            s.previous_level,
+        )
+        try:
+            o = seen[answers]
+        except KeyError:
             key = evaluate(s, ctx)
-        else:
-            # Plain member: the same steps as evaluate_individual, without the cases excluded above.
-            total = s.tasks_total
-            general = s.score_general
-            if total and 2 * (total - s.tasks_done) > total:
-                key = (0, kht02, 0, 0, 0, s.proposed_level, s.previous_level)
-            elif general is not None and general + s.score_tasks < 50:
-                key = (0, lv08, 0, 0, 0, s.proposed_level, s.previous_level)
-            else:
-                needs = 0
-                if general is None:
-                    needs = sc01
-                    band = 3
-                else:
-                    score = general + s.score_tasks
-                    band = 3 if score >= 90 else 2 if score >= 70 else 1
-                if total is None:
-                    done_ok = on_time_ok = exceeded_ok = late_ok = True
-                else:
-                    done_ok = s.tasks_done >= total
-                    on_time_ok = s.tasks_on_time >= total
-                    exceeded_ok = 10 * s.tasks_exceeded >= 3 * total
-                    late_ok = 5 * s.tasks_late <= total
-                reasons = unmet = 0
-                level = -1
-                if band == 3:
-                    own = done_ok and on_time_ok and exceeded_ok
-                    remedied = s.shortcomings_total is None or s.shortcomings_remedied >= s.shortcomings_total
-                    if own and remedied:
-                        level = 3
-                        reasons = lv01
-                    else:
-                        if not own:
-                            unmet = lv02
-                        if not remedied:
-                            unmet |= lv05
-                if level < 0 and band >= 2:
-                    if done_ok and on_time_ok:
-                        level = 2
-                        reasons = lv06
-                    else:
-                        unmet |= lv06
-                if level < 0:
-                    if done_ok and late_ok:
-                        level = 1
-                        reasons = lv07
-                    else:
-                        unmet |= lv07
-                        level = gap_level
-                        needs |= lv09
-                        reasons = lv09
-                elif level < band and not fall_through:
-                    needs |= lv06 if level == 2 else lv07
-                key = (level, reasons, unmet, needs, 0, s.proposed_level, s.previous_level)
-        o = get(key)
-        if o is None:
-            o = cache[key] = build(framework, key)
+            o = get(key)
+            if o is None:
+                o = cache[key] = build_outcome(framework, key)
+            seen[answers] = o
         outcomes[i] = o
         code = o.code
-        if code >= 0:
-            g = s.group
-            if g is None:
-                g = kind
-            c = counts_get(g)
-            if c is None:
-                c = counts[g] = [0, 0, 0, 0]
-            c[code] += 1
-            if code == 3:
-                xs = htxsnv.get(g)
-                if xs is None:
-                    xs = htxsnv[g] = []
-                xs.append(i)
-        if head is not None:
-            heads.append((i, head))
-    return collectives, heads, collective_heads
+        g = s.group
+        if g is None:
+            g = kind
+        try:
+            c = counts[g]
+        except KeyError:
+            c = counts[g] = [0, 0, 0, 0]
+            htxsnv[g] = []
+        c[code] += 1
+        if code == 3:
+            htxsnv[g].append((score, i))
+    return individuals(framework, subjects, ctx, cache, outcomes, tally, others)
 
 
 FRAMEWORK = Framework(
