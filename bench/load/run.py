@@ -29,6 +29,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections import defaultdict
@@ -201,6 +202,44 @@ def _postgres_cpu() -> float:
     )
 
 
+class BackendSampler(threading.Thread):
+    """CPU seconds of the PostgreSQL backends of one database (found by their process title), sampled
+    every ``every`` seconds: a backend that exits between two samples loses at most that much."""
+
+    def __init__(self, database: str, every: float = 0.5) -> None:
+        super().__init__(daemon=True)
+        self.database, self.every = database, every
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.done = threading.Event()
+        self.baseline = True  # the first sample: what the backends had used before the run
+
+    def sample(self) -> None:
+        for d in Path("/proc").iterdir():
+            if not d.name.isdigit():
+                continue
+            try:
+                title = (d / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if title.startswith(b"postgres:") and f" {self.database} ".encode() in title:
+                pid = int(d.name)
+                cpu = _proc_cpu(pid)
+                self.first.setdefault(pid, cpu if self.baseline else 0.0)
+                self.last[pid] = max(cpu, self.last.get(pid, 0.0))
+        self.baseline = False
+
+    def run(self) -> None:
+        while not self.done.wait(self.every):
+            self.sample()
+
+    def stop(self) -> float:
+        self.done.set()
+        self.join()
+        self.sample()
+        return sum(self.last[p] - self.first.get(p, 0.0) for p in self.last)
+
+
 def cpu_snapshot(server: int) -> dict[str, float]:
     """Machine busy/total time (/proc/stat), gunicorn (master and workers), PostgreSQL, and the reaped
     children of this process (locust, once it has returned), all in CPU seconds."""
@@ -216,12 +255,13 @@ def cpu_snapshot(server: int) -> dict[str, float]:
     }
 
 
-def cpu_use(before: dict[str, float], after: dict[str, float]) -> dict[str, Any]:
+def cpu_use(before: dict[str, float], after: dict[str, float], own_postgres: float) -> dict[str, Any]:
     """Where the machine's CPU went during the run, in core-seconds and shares of all cores' time."""
     d = {k: after[k] - before[k] for k in before}
     used = {
         "app workers (gunicorn)": d["app"],
-        "PostgreSQL (all databases)": d["postgres"],
+        "PostgreSQL (load-test database)": own_postgres,
+        "PostgreSQL (other databases)": max(0.0, d["postgres"] - own_postgres),
         "locust": d["children"],
     }
     used["other processes"] = max(0.0, d["busy"] - sum(used.values()))
@@ -505,6 +545,9 @@ def _run(args: argparse.Namespace, admin: str, name: str) -> dict[str, Any]:
                     )
                 )
         result["load_average"] = [round(x, 2) for x in os.getloadavg()]
+        sampler = BackendSampler(name)
+        sampler.sample()
+        sampler.start()
         cpu_before = cpu_snapshot(server.pid)
         started = time.perf_counter()
         subprocess.run(
@@ -539,7 +582,7 @@ def _run(args: argparse.Namespace, admin: str, name: str) -> dict[str, Any]:
             timeout=_seconds(args.run_time) + 120,
         )
         wall = time.perf_counter() - started
-        result["cpu"] = cpu_use(cpu_before, cpu_snapshot(server.pid))
+        result["cpu"] = cpu_use(cpu_before, cpu_snapshot(server.pid), sampler.stop())
         for spy in spies:
             spy.wait(timeout=_seconds(args.run_time) + 60)
     finally:
