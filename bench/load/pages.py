@@ -29,6 +29,15 @@ _RECEIPT = re.compile(r'<p class="receipt">([0-9A-F]+)</p>')
 _COLUMNS = re.compile(r"^SELECT (DISTINCT )?.*? FROM ")
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds a process has used (user + system), from /proc (10 ms resolution: use means)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
 def _short(sql: str) -> str:
     return _COLUMNS.sub(lambda m: f"SELECT {m.group(1) or ''}… FROM ", sql)[:400]
 
@@ -63,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
 
     manifest: dict[str, Any] = json.loads(args.manifest.read_text(encoding="utf-8"))
     written = set(Review.objects.values_list("subject_id", flat=True))
-    voted = set(VoterRollEntry.objects.filter(has_voted=True).values_list("member__user__username", flat=True))
+    voted = set(
+        VoterRollEntry.objects.filter(has_voted=True).values_list("member__user__username", flat=True)
+    )
     fresh = [
         m
         for m in manifest["members"]
@@ -87,29 +98,39 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             issued.append((sql, origin, 1000 * (time.perf_counter() - t)))
 
-    wrapper = connection.execute_wrapper(where)  # kept referenced: collected, it would unwrap
-    wrapper.__enter__()
+    if args.all_sql:  # finding the origin of each query costs CPU: only when asked
+        wrapper = connection.execute_wrapper(where)  # kept referenced: collected, it would unwrap
+        wrapper.__enter__()
+    connection.settings_dict["CONN_MAX_AGE"] = None  # one backend for the whole run (its CPU is read)
+    connection.ensure_connection()
+    backend = connection.connection.info.backend_pid
 
-    def show(name: str, status: int, times: list[float], queries: list[dict[str, str]]) -> None:
-        print(f"{name:<20} {status} {statistics.median(times):7.1f} ms {len(queries):5d} queries")
+    def timed(request: Callable[[], Any]) -> tuple[Any, float, float, float, list[dict[str, str]]]:
+        """One request: response, wall ms, this process's CPU ms, the PostgreSQL backend's CPU ms, queries."""
+        issued.clear()
+        pg = _proc_cpu(backend)
+        with CaptureQueriesContext(connection) as ctx:
+            t, cpu = time.perf_counter(), time.process_time()
+            resp = request()
+            wall, cpu = 1000 * (time.perf_counter() - t), 1000 * (time.process_time() - cpu)
+        return resp, wall, cpu, 1000 * (_proc_cpu(backend) - pg), ctx.captured_queries
+
+    print(f"{'page':<20} {'status':>6} {'wall':>8} {'app CPU':>8} {'PG CPU':>8} {'queries':>8}")
+    print("(ms per request: median wall time; mean CPU of this process and of its PostgreSQL backend)")
+
+    def measure(name: str, requests: list[Callable[[], Any]]) -> Any:
+        runs = [timed(r) for r in requests]
+        resp, queries = runs[-1][0], runs[-1][4]
+        wall = statistics.median(r[1] for r in runs)
+        cpu = statistics.fmean(r[2] for r in runs)
+        pg = statistics.fmean(r[3] for r in runs)
+        print(f"{name:<20} {resp.status_code:>6} {wall:>8.1f} {cpu:>8.1f} {pg:>8.1f} {len(queries):>8}")
         if args.all_sql:
             for sql, origin, ms in issued:
                 print(f"      {ms:6.2f} ms  {_short(sql)}\n          ← {origin}")
         elif args.sql:
             for sql, n in Counter(q["sql"][:160] for q in queries).most_common(4):
                 print(f"      {n:4d}× {sql}")
-
-    def measure(name: str, client: Client, request: Callable[[], Any], repeat: int) -> Any:
-        times, resp, queries = [], None, []
-        for _ in range(repeat):
-            issued.clear()
-            with CaptureQueriesContext(connection) as ctx:
-                t = time.perf_counter()
-                resp = request()
-                times.append(1000 * (time.perf_counter() - t))
-            queries = ctx.captured_queries
-        assert resp is not None
-        show(name, resp.status_code, times, queries)
         return resp
 
     pages = [
@@ -124,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     for username, name, url in pages:
         client = client_for(username)
         client.get(url)  # warm (the review form creates the member's review)
-        measure(name, client, lambda c=client, u=url: c.get(u), args.repeat)
+        measure(name, [lambda c=client, u=url: c.get(u)] * args.repeat)
 
     # Writes: the same member autosaves; other members submit and vote once each.
     client = client_for(member["username"])
@@ -132,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def form_data(review: Review, n: int, action: str = "") -> dict[str, str]:
         data = {
-            "version": str(Review.objects.get(pk=review.pk).version),
+            "version": str(review.version),
             "strengths": f"Đo từng trang, lần {n}: hoàn thành nhiệm vụ được giao.",
             "shortcomings": "Đôi khi chưa chủ động.",
             "remedies": "Tích cực học tập.",
@@ -147,42 +168,29 @@ def main(argv: list[str] | None = None) -> int:
             data["action"] = action
         return data
 
-    times = []
-    for n in range(args.repeat):
-        data = form_data(review, n)
-        issued.clear()
-        with CaptureQueriesContext(connection) as ctx:
-            t = time.perf_counter()
-            resp = client.post(f"/kiem-diem/ban/{review.pk}/luu-nhap/", data)
-            times.append(1000 * (time.perf_counter() - t))
-        assert resp.json().get("ok"), resp.content
-    show("autosave", resp.status_code, times, ctx.captured_queries)
-    times: list[float] = []
-    status, queries = 0, []
-    for m in writers:
+    def autosave(n: int) -> Any:
+        resp = client.post(f"/kiem-diem/ban/{review.pk}/luu-nhap/", form_data(review, n))
+        review.version = resp.json().get("version", review.version)  # what autosave.js keeps
+        return resp
+
+    resp = measure("autosave", [lambda n=n: autosave(n) for n in range(args.repeat)])
+    assert resp.json().get("ok"), resp.content
+
+    def submit(m: dict[str, Any]) -> Callable[[], Any]:
         writer = client_for(m["username"])
         writer.get(f"/kiem-diem/{m['subject']}/")
-        own = Review.objects.get(subject_id=m["subject"], place=ReviewPlace.CELL)
-        data = form_data(own, 0, "submit")
-        issued.clear()
-        with CaptureQueriesContext(connection) as ctx:
-            t = time.perf_counter()
-            resp = writer.post(f"/kiem-diem/{m['subject']}/", data)
-            times.append(1000 * (time.perf_counter() - t))
-        assert resp.status_code == 302, resp.status_code
-        status, queries = resp.status_code, ctx.captured_queries
-    show("submit", status, times, queries)
-    times = []
-    for m in writers:
+        data = form_data(Review.objects.get(subject_id=m["subject"], place=ReviewPlace.CELL), 0, "submit")
+        return lambda: writer.post(f"/kiem-diem/{m['subject']}/", data)
+
+    resp = measure("submit", [submit(m) for m in writers])
+    assert resp.status_code == 302, resp.status_code
+
+    def vote(m: dict[str, Any]) -> Callable[[], Any]:
         voter = client_for(m["username"])
-        issued.clear()
-        with CaptureQueriesContext(connection) as ctx:
-            t = time.perf_counter()
-            resp = voter.post(f"/phieu/{m['box']}/", {"level": "HTTNV"})
-            times.append(1000 * (time.perf_counter() - t))
-        assert resp.status_code == 200 and _RECEIPT.search(resp.content.decode()), resp.status_code
-        status, queries = resp.status_code, ctx.captured_queries
-    show("vote", status, times, queries)
+        return lambda: voter.post(f"/phieu/{m['box']}/", {"level": "HTTNV"})
+
+    resp = measure("vote", [vote(m) for m in writers])
+    assert resp.status_code == 200 and _RECEIPT.search(resp.content.decode()), resp.status_code
     return 0
 
 
