@@ -118,7 +118,9 @@ def test_a_constant_number_of_queries(ward, grow, extra):
         return stats
 
     n = _queries(run)
-    assert n == 7  # plans, organizations, 1 aggregate; events (3) and organizations + 1 aggregate; KHTNV
+    # statistics: plans, organizations, collectives, 1 aggregate; history: events (3), organizations,
+    # 1 aggregate; consecutive_khtnv: 1.
+    assert n == 8
     assert run().total.members.total == 2 * 3 + extra[0] * extra[1]
 
 
@@ -204,6 +206,8 @@ def _as_tuple(c: Counts) -> tuple:
 @pytest.mark.parametrize("seed", [1, 2])
 def test_every_row_matches_a_count_subject_by_subject(ward, people, year2020, seed):
     from kiemdiem.members.models import Discipline
+    from kiemdiem.organizations.models import LeadershipCollective
+    from kiemdiem.plans.models import PlanSubject
 
     rng = random.Random(seed)
     outcomes = ["HTXSNV", "HTTNV", "HTTNV", "HTNV", "KHTNV", "pending", "exempt", "suspended"]
@@ -222,7 +226,17 @@ def test_every_row_matches_a_count_subject_by_subject(ward, people, year2020, se
             Discipline.objects.create(
                 member=member, form="khien_trach", decided_on=D(rng.choice([2020, 2021]), 3, 1)
             )
+    part_collective = LeadershipCollective.objects.create(
+        organization=part, kind="btv", name="Cấp ủy bộ phận"
+    )
+    levels[part_collective] = rng.choice(outcomes[:6])
     plans = [year2020, decided_year(ward.ward, 2020, levels)]
+    # Leaders are individuals even when their subject names the collective they sit in.
+    ward_collective = LeadershipCollective.objects.get(organization=ward.ward)
+    leaders = PlanSubject.objects.filter(plan=plans[1], member__isnull=False).order_by("pk")[:8]
+    PlanSubject.objects.filter(pk__in=[s.pk for s in leaders]).update(
+        kind="leader", collective=ward_collective
+    )
     for root in (ward.city, ward.ward, part, ward.cell_a):
         stats = statistics(root, plans)
         expected = _by_hand(root, plans)

@@ -23,7 +23,7 @@ import datetime as dt
 import gc
 import operator
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
@@ -31,7 +31,19 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from kiemdiem.decisions.models import DecisionEntry
 from kiemdiem.members.models import Discipline
@@ -68,6 +80,7 @@ ORG_TYPES = (
     (COLLECTIVE, "Tập thể lãnh đạo, quản lý"),
 )
 ORG_TYPE_LABELS = dict(ORG_TYPES)
+MEMBERS = "dang_vien"  # the population key of members in the totals (the others: ORG_TYPES' keys)
 _COUNT_FIELDS = (
     "total",
     "exempt",
@@ -141,6 +154,14 @@ class Counts:
         return [(lv, self.levels[lv], self.percent(lv)) for lv in LEVELS]
 
 
+def _counts(v: Sequence[int] | None) -> Counts:
+    """Counts from an aggregate row's values (in ``_COUNT_FIELDS`` order)."""
+    if v is None:
+        return Counts()
+    levels = {"HTXSNV": v[5], "HTTNV": v[6], "HTNV": v[7], "KHTNV": v[8]}  # LEVELS' order
+    return Counts(v[0], v[1], v[2], v[3], v[4], levels, v[9])
+
+
 @dataclass
 class Row:
     """One organization of the table; its counts are those of its whole subtree."""
@@ -202,7 +223,14 @@ def _member_aggregate(subjects: QuerySet[PlanSubject], group_by: tuple[str, ...]
     )
 
 
-MEMBERS = "dang_vien"  # the population key of members in the aggregate (the others: ORG_TYPES)
+# What a group of subjects counts in, packed by the database into one small integer:
+# code = ((population * 8 + reason) * 2 + disciplined) * 8 + level.
+_INDIVIDUAL, _COLLECTIVE, _ORGANIZATION = 0, 1, 2
+_REASON_CODES = {reason.value: i for i, (reason, _name) in enumerate(REASONS, 1)}  # 0: reviewed
+_OTHER_REASON = len(REASONS) + 1
+_LEVEL_CODES = {level: i for i, level in enumerate(LEVELS, 1)}  # 0: no decision
+_OTHER_LEVEL = len(LEVELS) + 1
+_PENDING, _LEVEL0, _DISCIPLINED = 4, 5, 9  # positions in _COUNT_FIELDS
 
 
 def _disciplined(plans: list[Plan]) -> Q:
@@ -222,67 +250,73 @@ def _disciplined(plans: list[Plan]) -> Q:
     return reduce(operator.or_, conditions)
 
 
-def _aggregate(subjects: QuerySet[PlanSubject], plans: list[Plan]) -> list[tuple[Any, ...]]:
-    """Counts per (organization, population): one bare ``GROUP BY`` over the subject and decision rows.
+def _groups(subjects: QuerySet[PlanSubject], plans: list[Plan]) -> list[tuple[Any, ...]]:
+    """``(place, collective, code, count)``: one bare ``GROUP BY`` over the subject and decision rows.
 
-    The inner query groups the subjects by every column the counts depend on (kind, place, reviewed,
-    reason, decided level, disciplined) with a plain ``COUNT(*)``, so the database reads the rows once
-    and does no more per row than the issue's bare ``GROUP BY cell, level``. The outer query turns those
-    few groups into the count columns and the population (members, organization type, collective).
+    The place is the cell of an individual and the organization of an organization subject (a
+    leadership collective's is looked up from ``collective``); ``code`` packs the population, the
+    not-reviewed reason, the discipline in the year and the decided level into one small integer. So
+    the database groups by three integer columns (the issue's baseline: cell and level) and does nothing
+    else per row; the rows are fetched with a plain cursor (no ORM work per row).
     """
     if not plans:
         return []
-    inner = (
+    individual = Q(kind__in=INDIVIDUAL_KINDS)
+    collective = Q(kind=SK.LEADERSHIP_COLLECTIVE)
+    population = Case(
+        When(individual, then=Value(_INDIVIDUAL)),
+        When(collective, then=Value(_COLLECTIVE)),
+        default=Value(_ORGANIZATION),
+    )
+    reason = Case(
+        When(reviewed=True, then=Value(0)),
+        *(When(not_reviewed_reason=r, then=Value(i)) for r, i in _REASON_CODES.items()),
+        default=Value(_OTHER_REASON),
+    )
+    disciplined = Case(When(_disciplined(plans), then=Value(1)), default=Value(0))
+    level = Case(
+        When(decided__level__isnull=True, then=Value(0)),
+        *(When(decided__level=lv, then=Value(i)) for lv, i in _LEVEL_CODES.items()),
+        default=Value(_OTHER_LEVEL),
+    )
+    code = ((population * 8 + reason) * 2 + disciplined) * 8 + level
+    query = (
         subjects.annotate(
-            level=F("decided__level"),
-            disc=ExpressionWrapper(_disciplined(plans), output_field=BooleanField()),
+            place=Case(When(individual, then=F("cell_id")), default=F("organization_id")),
+            coll=Case(When(collective, then=F("collective_id"))),
+            code=ExpressionWrapper(code, output_field=IntegerField()),
         )
-        .values(
-            "kind",
-            "cell_id",
-            "organization_id",
-            "collective_id",
-            "reviewed",
-            "not_reviewed_reason",
-            "level",
-            "disc",
-        )
+        .values_list("place", "coll", "code")
         .annotate(n=Count("*"))
         .order_by()
     )
     try:
-        sql, inner_params = inner.query.sql_with_params()
-    except EmptyResultSet:  # subjects.none(): nothing readable
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:  # nothing readable (subjects.none())
         return []
-    q = connection.ops.quote_name
-    org, coll = q(Organization._meta.db_table), q(LeadershipCollective._meta.db_table)
-    individual = ", ".join(["%s"] * len(INDIVIDUAL_KINDS))
-
-    def count(condition: str) -> str:
-        return f"CAST(SUM(CASE WHEN {condition} THEN g.n ELSE 0 END) AS BIGINT)"
-
-    columns = [
-        "CAST(SUM(g.n) AS BIGINT)",
-        *(count("g.reviewed = %s AND g.not_reviewed_reason = %s") for _ in REASONS),
-        count("g.reviewed = %s AND g.level IS NULL"),
-        *(count("g.level = %s") for _ in LEVELS),
-        count("g.disc = %s"),
-    ]
-    params: list[Any] = [*INDIVIDUAL_KINDS, *INDIVIDUAL_KINDS, MEMBERS, SK.LEADERSHIP_COLLECTIVE, COLLECTIVE]
-    for reason, _name in REASONS:
-        params += [False, reason]
-    params += [True, *LEVELS, True]
-    statement = (
-        f"SELECT CASE WHEN g.kind IN ({individual}) THEN g.cell_id "
-        f"ELSE COALESCE(g.organization_id, c.organization_id) END AS place, "
-        f"CASE WHEN g.kind IN ({individual}) THEN %s WHEN g.kind = %s THEN %s ELSE o.kind END AS otype, "
-        f"{', '.join(columns)} FROM ({sql}) g "
-        f"LEFT JOIN {coll} c ON c.id = g.collective_id LEFT JOIN {org} o ON o.id = g.organization_id "
-        f"GROUP BY 1, 2"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, *inner_params])
-        return list(cursor.fetchall())
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _adds_to(code: int) -> tuple[int, tuple[int, ...]]:
+    """The population of a group's ``code`` and the positions (in ``_COUNT_FIELDS``) its subjects count in."""
+    rest, level = divmod(code, 8)
+    rest, disciplined = divmod(rest, 2)
+    population, reason = divmod(rest, 8)
+    positions = [0]  # total
+    if 0 < reason < _OTHER_REASON:
+        positions.append(reason)  # exempt, suspended, new: positions 1-3
+    if reason == 0 and level == 0:
+        positions.append(_PENDING)
+    if 0 < level < _OTHER_LEVEL:
+        positions.append(_LEVEL0 + level - 1)
+    if disciplined and population == _INDIVIDUAL:
+        positions.append(_DISCIPLINED)
+    return population, tuple(positions)
+
+
+_ADDS_TO = [_adds_to(code) for code in range(3 * 8 * 2 * 8)]
 
 
 def _year_bounds(year: int) -> tuple[dt.date, dt.date]:
@@ -305,14 +339,6 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _counts(v: tuple[int, ...] | None) -> Counts:
-    """Counts from an aggregate row's values (in ``_COUNT_FIELDS`` order)."""
-    if v is None:
-        return Counts()
-    levels = {"HTXSNV": v[5], "HTTNV": v[6], "HTNV": v[7], "KHTNV": v[8]}  # LEVELS' order
-    return Counts(v[0], v[1], v[2], v[3], v[4], levels, v[9])
-
-
 def statistics(
     root: Organization,
     plans: Iterable[Plan],
@@ -321,8 +347,9 @@ def statistics(
 ) -> Statistics:
     """Biểu tổng hợp of ``root``'s subtree for the given plans (one plan, or every plan of a year).
 
-    Two queries whatever the size (three when ``plans`` is a queryset): the subtree's organizations and
-    the per-organization counts; the roll-up up the tree is done here, once per organization.
+    Three queries whatever the size (four when ``plans`` is a queryset): the subtree's organizations, its
+    leadership collectives and the grouped subjects; the counts and the roll-up up the tree are summed
+    here, once per group and once per organization.
     """
     plans = list(plans)
     year = year if year is not None else (plans[0].year if plans else dt.date.today().year)
@@ -330,24 +357,41 @@ def statistics(
         plan_id__in=[p.pk for p in plans]
     )
     start, end = _year_bounds(year)
-    aggregate = _aggregate(base, plans)
+    groups = _groups(base, plans)
     with _no_cyclic_gc():
         subtree = list(Organization.objects.filter(path__startswith=root.path).order_by("path"))
-        # organization → population → counts of its subtree, starting from each organization's own rows.
-        totals: dict[int, dict[str, tuple[int, ...]]] = defaultdict(dict)
-        inside = {o.id for o in subtree}
-        for place, otype, *values in aggregate:
-            if place in inside:
-                totals[place][otype] = tuple(values)
+        kinds = {o.id: o.kind for o in subtree}
+        owners = dict(
+            LeadershipCollective.objects.filter(organization__path__startswith=root.path)
+            .order_by()
+            .values_list("id", "organization_id")
+        )
+        # organization → population → counts (in _COUNT_FIELDS order), first of its own subjects.
+        totals: dict[int, dict[str, list[int]]] = defaultdict(dict)
+        for place, coll, code, n in groups:
+            population, positions = _ADDS_TO[code]
+            if population == _INDIVIDUAL:
+                key = MEMBERS
+            elif population == _COLLECTIVE:
+                place, key = place if place is not None else owners.get(coll), COLLECTIVE
+            else:
+                key = kinds.get(place, "")
+            if place not in kinds:
+                continue  # outside the subtree
+            counts = totals[place].get(key)
+            if counts is None:
+                counts = totals[place][key] = [0] * len(_COUNT_FIELDS)
+            for i in positions:
+                counts[i] += n
         # Deepest first, each organization's totals go into its parent's: a parent is complete when reached.
         for o in sorted(subtree, key=lambda o: len(o.path), reverse=True):
             own = totals.get(o.id)
-            if own is None or o.id == root.id or o.parent_id not in inside:
+            if own is None or o.id == root.id or o.parent_id not in kinds:
                 continue
             into = totals[o.parent_id]
-            for otype, values in own.items():
-                prev = into.get(otype)
-                into[otype] = values if prev is None else tuple(map(operator.add, prev, values))
+            for key, counts in own.items():
+                prev = into.get(key)
+                into[key] = list(counts) if prev is None else list(map(operator.add, prev, counts))
         # The organizations active in the year; one dissolved before it but holding subjects keeps its row.
         orgs = [
             o
@@ -361,13 +405,12 @@ def statistics(
         if not orgs or orgs[0].id != root.id:
             orgs = [root, *[o for o in orgs if o.id != root.id]]
         base_depth = root.path.count("/")
-        empty: dict[str, tuple[int, ...]] = {}
+        empty: dict[str, list[int]] = {}
         rows = []
         for o in orgs:
             t = totals.get(o.id, empty)
-            members = _counts(t.get(MEMBERS))
             organizations = {k: _counts(t.get(k)) for k, _ in ORG_TYPES}
-            rows.append(Row(o, o.path.count("/") - base_depth, members, organizations))
+            rows.append(Row(o, o.path.count("/") - base_depth, _counts(t.get(MEMBERS)), organizations))
     return Statistics(root=root, year=year, plans=plans, rows=rows)
 
 
