@@ -166,15 +166,16 @@ def _read_facts(plans: Sequence[Plan], days: dict[int, dt.date]) -> _Facts:
         .values_list(*_SUBJECT_COLUMNS, *graded)
     )
     at_collective = dict(
-        Review.objects.filter(subject__in=reviewed, place=ReviewPlace.COLLECTIVE).values_list(
-            "subject_id", "status"
-        )
+        Review.objects.filter(
+            subject__plan_id__in=plan_ids, subject__kind=SubjectKind.LEADER, place=ReviewPlace.COLLECTIVE
+        ).values_list("subject_id", "status")
     )
     # The conference's proposal; a subject voted on at several meetings takes the latest meeting's vote.
     proposals: dict[int, str] = {}
     held: dict[int, tuple[dt.date, int]] = {}
     for subject_id, level, when, meeting_id in (
-        MeetingItem.objects.filter(subject__in=reviewed)
+        # Through the plans' meetings (few rows, indexed), not the subjects; only reviewed ones are looked up.
+        MeetingItem.objects.filter(meeting__plan_id__in=plan_ids)
         .exclude(proposed_level="")
         .order_by()
         .values_list("subject_id", "proposed_level", "meeting__date", "meeting_id")
