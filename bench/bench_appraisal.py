@@ -58,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--with-subjects", action="store_true", help="also attach the model objects the pages display"
     )
+    parser.add_argument(
+        "--phases", action="store_true", help="CPU time of this process per phase (read, facts, rules, rows)"
+    )
     parser.add_argument("--smoke", action="store_true", help="5,000 members in a throwaway database (CI)")
     args = parser.parse_args(argv)
     if args.smoke:
@@ -148,6 +151,8 @@ def run(args: argparse.Namespace, load_members: int = 0) -> int:
     start = time.perf_counter()
     _read_facts(plans, _review_dates(plans))
     t_read = time.perf_counter() - start
+    if args.phases:
+        phases(plans)
     base_subjects = sum(g[-1] for g in groups)
     assert base_subjects == subjects, (base_subjects, subjects)
     base_over = sum(1 for g in groups if g[2] > g[6])
@@ -165,6 +170,42 @@ def run(args: argparse.Namespace, load_members: int = 0) -> int:
     if ratio > 3 or t_app > 10:
         print("below target", file=sys.stderr)
     return 0
+
+
+def phases(plans: list[Any]) -> None:
+    """Where the appraisal's own CPU goes: process time per phase (PostgreSQL's time is the wall minus it)."""
+    import gc
+    from collections import defaultdict
+
+    from kiemdiem.decisions import services
+    from kiemdiem.rules import classify
+
+    gc.disable()
+    c0, w0 = time.process_time(), time.perf_counter()
+    days = services._review_dates(plans)
+    facts = services._read_facts(plans, days)
+    c1, w1 = time.process_time(), time.perf_counter()
+    by_plan: dict[int, list[Any]] = defaultdict(list)
+    for row in facts.subjects:
+        by_plan[row[1]].append(row)
+    framework, subjects, groups = plans[0].framework(), [], {}
+    for plan in plans:
+        s, g = services._subjects_of_plan(plan, framework, days[plan.pk], by_plan[plan.pk], facts, False)
+        subjects += s
+        groups.update(g)
+    c2 = time.process_time()
+    classify(framework, subjects, days[plans[0].pk], groups)
+    c3 = time.process_time()
+    gc.enable()
+    c4, w4 = time.process_time(), time.perf_counter()
+    services.appraise_plans(plans, with_subjects=False)
+    c5, w5 = time.process_time(), time.perf_counter()
+    n = len(facts.subjects)
+    print(
+        f"phases (CPU of this process; single framework and date assumed): reading {c1 - c0:.2f} s "
+        f"(wall {w1 - w0:.2f} s), facts {c2 - c1:.2f} s ({(c2 - c1) / n * 1e6:.1f} µs/subject), "
+        f"rules {c3 - c2:.2f} s; whole appraise_plans CPU {c5 - c4:.2f} s of {w5 - w4:.2f} s wall"
+    )
 
 
 if __name__ == "__main__":
