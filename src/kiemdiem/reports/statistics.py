@@ -367,7 +367,7 @@ def statistics(
             .values_list("id", "organization_id")
         )
         # organization → population → counts (in _COUNT_FIELDS order), first of its own subjects.
-        totals: dict[int, dict[str, list[int]]] = defaultdict(dict)
+        totals: dict[int, dict[str, list[int]]] = {}
         for place, coll, code, n in groups:
             population, positions = _ADDS_TO[code]
             if population == _INDIVIDUAL:
@@ -376,11 +376,14 @@ def statistics(
                 place, key = place if place is not None else owners.get(coll), COLLECTIVE
             else:
                 key = kinds.get(place, "")
-            if place not in kinds:
-                continue  # outside the subtree
-            counts = totals[place].get(key)
+            own = totals.get(place)
+            if own is None:
+                if place not in kinds:
+                    continue  # outside the subtree
+                own = totals[place] = {}
+            counts = own.get(key)
             if counts is None:
-                counts = totals[place][key] = [0] * len(_COUNT_FIELDS)
+                counts = own[key] = [0] * len(_COUNT_FIELDS)
             for i in positions:
                 counts[i] += n
         # Deepest first, each organization's totals go into its parent's: a parent is complete when reached.
@@ -388,10 +391,11 @@ def statistics(
             own = totals.get(o.id)
             if own is None or o.id == root.id or o.parent_id not in kinds:
                 continue
-            into = totals[o.parent_id]
+            into = totals.setdefault(o.parent_id, {})
             for key, counts in own.items():
                 prev = into.get(key)
-                into[key] = list(counts) if prev is None else list(map(operator.add, prev, counts))
+                # New lists, never changed in place: a parent may share its first child's list.
+                into[key] = counts if prev is None else list(map(operator.add, prev, counts))
         # The organizations active in the year; one dissolved before it but holding subjects keeps its row.
         orgs = [
             o
