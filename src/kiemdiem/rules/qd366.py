@@ -1203,27 +1203,30 @@ def bulk_individuals(
         score = general + s.score_tasks
         done = s.tasks_done
         shortcomings = s.shortcomings_total
-        # Exactly the conditions evaluate_individual tests for such a member, in its own terms.
-        answers = (
-            3 if score >= 90 else 2 if score >= 70 else 1 if score >= 50 else 0,
-            total and 2 * (total - done) > total,
-            done >= total,
-            s.tasks_on_time >= total,
-            10 * s.tasks_exceeded >= 3 * total,
-            5 * s.tasks_late <= total,
-            shortcomings is None or s.shortcomings_remedied >= shortcomings,
-            s.civil_servant_level,
-            s.proposed_level,
-            s.previous_level,
-        )
+        # The conditions evaluate_individual tests for such a member, in its own terms: the score band and
+        # six yes/no answers as bits of one small int (cheaper to build and hash than a tuple of booleans).
+        answers = 3 if score >= 90 else 2 if score >= 70 else 1 if score >= 50 else 0
+        if total and 2 * (total - done) > total:
+            answers += 4
+        if done >= total:
+            answers += 8
+        if s.tasks_on_time >= total:
+            answers += 16
+        if 10 * s.tasks_exceeded >= 3 * total:
+            answers += 32
+        if 5 * s.tasks_late <= total:
+            answers += 64
+        if shortcomings is None or s.shortcomings_remedied >= shortcomings:
+            answers += 128
+        facts = (answers, s.civil_servant_level, s.proposed_level, s.previous_level)
         try:
-            o = seen[answers]
+            o = seen[facts]
         except KeyError:
             key = evaluate(s, ctx)
             o = get(key)
             if o is None:
                 o = cache[key] = build_outcome(framework, key)
-            seen[answers] = o
+            seen[facts] = o
         outcomes[i] = o
         code = o.code
         g = s.group
