@@ -271,7 +271,7 @@ def test_366_fast_path_members_with_the_same_answers_share_the_evaluators_outcom
     tally = Tally()
     qd366.bulk_individuals(fw, subjects, ctx, {}, outcomes, tally)
     counts: dict[str, list[int]] = {}
-    htxsnv: dict[str, list[tuple[float, int]]] = {}
+    htxsnv: dict[str, list[tuple[float, int, str]]] = {}
     for i, (s, o) in enumerate(zip(subjects, outcomes, strict=True)):
         key = qd366.evaluate_individual(s, ctx)
         assert (o, o.key) == (build_outcome(fw, key), key), s
@@ -279,7 +279,7 @@ def test_366_fast_path_members_with_the_same_answers_share_the_evaluators_outcom
             group = s.group or s.kind
             counts.setdefault(group, [0, 0, 0, 0])[o.code] += 1
             if o.code == 3:
-                htxsnv.setdefault(group, []).append((rank_score(s), i))
+                htxsnv.setdefault(group, []).append((rank_score(s), i, s.id))
     assert tally.counts == counts
     assert {g: sorted(xs) for g, xs in tally.htxsnv.items() if xs} == {
         g: sorted(xs) for g, xs in htxsnv.items()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from .dates import latest_start_completing
@@ -279,15 +280,15 @@ def classify(
 class Tally:
     """Counts of levels per quota group and the HTXSNV subjects per group, kept while classifying.
 
-    ``htxsnv[group]`` holds ``(rank_score(subject), index)`` pairs: the quota report sorts them to suggest
-    whom to lower first without reading the subjects again.
+    ``htxsnv[group]`` holds ``(rank_score(subject), index, id)``: the quota report sorts them to suggest whom
+    to lower first without reading the subjects again.
     """
 
     __slots__ = ("counts", "htxsnv", "kinds")
 
     def __init__(self) -> None:
         self.counts: dict[str, list[int]] = {}
-        self.htxsnv: dict[str, list[tuple[float, int]]] = {}
+        self.htxsnv: dict[str, list[tuple[float, int, str]]] = {}
         self.kinds: dict[str, set[str]] = {}
 
     def add(self, i: int, s: Subject, level: int) -> None:
@@ -297,13 +298,13 @@ class Tally:
             c = self.counts[g] = [0, 0, 0, 0]
         c[level] += 1
         if level == 3:
-            self.htxsnv.setdefault(g, []).append((rank_score(s), i))
+            self.htxsnv.setdefault(g, []).append((rank_score(s), i, s.id))
 
     def remove(self, i: int, s: Subject, level: int) -> None:
         g = s.group if s.group is not None else s.kind
         self.counts[g][level] -= 1
         if level == 3:
-            self.htxsnv[g].remove((rank_score(s), i))
+            self.htxsnv[g].remove((rank_score(s), i, s.id))
 
 
 def rank_score(s: Subject) -> float:
@@ -462,6 +463,9 @@ def _apply_heads(
             outcomes[i] = new
 
 
+_score, _index, _id = itemgetter(0), itemgetter(1), itemgetter(2)
+
+
 def _quota(
     framework: Framework,
     subjects: Sequence[Subject],
@@ -478,6 +482,8 @@ def _quota(
             if s.kind in quota_kinds:
                 with_quota.add(s.group if s.group is not None else s.kind)
     reports: list[QuotaReport] = []
+    outstanding_rules = policy.rules
+    plain_rules = tuple(r for r in policy.rules if r != "C-Q-02")
     for name in sorted(set(counts) | set(groups)):
         c = counts.get(name, [0, 0, 0, 0])
         settings = groups.get(name, GroupSettings())
@@ -488,7 +494,7 @@ def _quota(
         outstanding = settings.outstanding_unit and policy.outstanding_ratio is not None
         xs, tt = c[3], c[2]
         cap = policy.cap(tt, outstanding)
-        rules = policy.rules if outstanding else tuple(r for r in policy.rules if r != "C-Q-02")
+        rules = outstanding_rules if outstanding else plain_rules
         if xs <= cap:
             reports.append(
                 QuotaReport(name, level_counts, cap, True, 0, (), settings.outstanding_unit, rules)
@@ -505,7 +511,11 @@ def _quota(
                 low = mid + 1
         k = low
         # Lowest score first, then order given; subjects without a score (132/124) come first, in order.
-        demote = tuple(subjects[i].id for _, i in sorted(tally.htxsnv[name])[:k])
+        # Two stable sorts on plain keys are quicker than one sort comparing (score, index) tuples.
+        ranked = tally.htxsnv[name]
+        ranked.sort(key=_index)
+        ranked.sort(key=_score)
+        demote = tuple(map(_id, ranked[:k]))
         reports.append(
             QuotaReport(name, level_counts, cap, False, xs - cap, demote, settings.outstanding_unit, rules)
         )

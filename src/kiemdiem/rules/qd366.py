@@ -1239,7 +1239,7 @@ def bulk_individuals(
             htxsnv[g] = []
         c[code] += 1
         if code == 3:
-            htxsnv[g].append((score, i))
+            htxsnv[g].append((score, i, s.id))
     return individuals(framework, subjects, ctx, cache, outcomes, tally, others)
 
 
