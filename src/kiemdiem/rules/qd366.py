@@ -1203,21 +1203,24 @@ def bulk_individuals(
         score = general + s.score_tasks
         done = s.tasks_done
         shortcomings = s.shortcomings_total
-        # The conditions evaluate_individual tests for such a member, in its own terms: the score band and
-        # six yes/no answers as bits of one small int (cheaper to build and hash than a tuple of booleans).
-        answers = 3 if score >= 90 else 2 if score >= 70 else 1 if score >= 50 else 0
+        # What evaluate_individual tests for such a member, each condition only where it can change the
+        # result, as bits of one small int (cheaper to build and hash than a tuple of booleans).
         if total and 2 * (total - done) > total:
-            answers += 4
-        if done >= total:
-            answers += 8
-        if s.tasks_on_time >= total:
-            answers += 16
-        if 10 * s.tasks_exceeded >= 3 * total:
-            answers += 32
-        if 5 * s.tasks_late <= total:
-            answers += 64
-        if shortcomings is None or s.shortcomings_remedied >= shortcomings:
-            answers += 128
+            answers = 1  # C-KHT-02 decides
+        elif score < 50:
+            answers = 2  # C-LV-08 decides
+        else:
+            answers = 16 if score >= 90 else 8 if score >= 70 else 4  # the score band
+            on_time = done >= total and s.tasks_on_time >= total
+            if answers == 16:  # HTXSNV: own conditions and earlier shortcomings (C-LV-01, 02, 05)
+                if on_time and 10 * s.tasks_exceeded >= 3 * total:
+                    answers += 32
+                if shortcomings is None or s.shortcomings_remedied >= shortcomings:
+                    answers += 64
+            if on_time and answers >= 8:  # HTTNV (C-LV-06)
+                answers += 128
+            elif done >= total and 5 * s.tasks_late <= total:  # HTNV (C-LV-07)
+                answers += 256
         facts = (answers, s.civil_servant_level, s.proposed_level, s.previous_level)
         try:
             o = seen[facts]
