@@ -1167,11 +1167,11 @@ def bulk_individuals(
     """The hot loop: plain members and members outside the political system, with quota counts.
 
     Same contract and result as ``engine.individuals``. A plain member (no head role, active, not new, no
-    discipline, degradation, prohibited act or sick leave, scored, with tasks) is classified by what
-    :func:`evaluate_individual` reads of it: its score band, the yes/no answers of the task and shortcoming
-    conditions, and its civil-service, proposed and previous levels. Members with the same answers get the
-    same outcome, so each distinct answer tuple is evaluated once (a few hundred per run) and looked up
-    afterwards. Every other subject is handed to the general loop. Property tests check both paths agree.
+    discipline, degradation, prohibited act or sick leave, scored, with tasks) is looked up by what
+    :func:`evaluate_individual` reads of it: the answers to the score and task conditions that can change
+    its level, and its civil-service, previous and proposed levels. Members with the same answers have the
+    same outcome, so each distinct combination is evaluated once (a few hundred in a run of a million) and
+    looked up afterwards. Every other subject is handed to the general loop. Tests check both paths agree.
     """
     get = cache.get
     evaluate = evaluate_individual
@@ -1179,7 +1179,7 @@ def bulk_individuals(
     counts = tally.counts
     htxsnv = tally.htxsnv
     member, outside, active = MEMBER, MEMBER_OUTSIDE, ACTIVE
-    seen: dict[tuple[Any, ...], Any] = {}
+    seen: dict[int, dict[Level | None, Any]] = {}
     others: list[int] = []
     for i, s in enumerate(subjects):
         kind = s.kind
@@ -1221,15 +1221,23 @@ def bulk_individuals(
                 answers += 128
             elif done >= total and 5 * s.tasks_late <= total:  # HTNV (C-LV-07)
                 answers += 256
-        facts = (answers, s.civil_servant_level, s.proposed_level, s.previous_level)
+        # Then the levels it reads: a civil-service rating or last year's level (rare) as more bits, the
+        # proposed level (common) as the key of a second small dict.
+        civil = s.civil_servant_level
+        if civil is not None:
+            answers += (civil + 1) << 9
+        previous = s.previous_level
+        if previous is not None:
+            answers += (previous + 1) << 12
+        proposed = s.proposed_level
         try:
-            o = seen[facts]
+            o = seen[answers][proposed]
         except KeyError:
             key = evaluate(s, ctx)
             o = get(key)
             if o is None:
                 o = cache[key] = build_outcome(framework, key)
-            seen[facts] = o
+            seen.setdefault(answers, {})[proposed] = o
         outcomes[i] = o
         code = o.code
         g = s.group
