@@ -390,7 +390,8 @@ def print_summary(summary: dict[str, Any], check: dict[str, Any], args: argparse
         cpu = summary["cpu"]
         parts = ", ".join(f"{k} {v} ({cpu['share'][k]}%)" for k, v in cpu["by"].items())
         print(
-            f"\nCPU during the rush ({cpu['core_seconds']} core-seconds, load average before {summary['load']}): {parts}"
+            f"\nCPU during the rush ({cpu['core_seconds']} core-seconds; load average at the start "
+            f"{summary['load_at_start']}, after setup and logins {summary['load']}): {parts}"
         )
     print(f"\nNo lost / duplicated writes: {'PASS' if check.get('ok') else 'FAIL'} {check.get('counts', {})}")
     for line in check.get("failures", []):
@@ -469,6 +470,7 @@ def _run(args: argparse.Namespace, admin: str, name: str) -> dict[str, Any]:
     server: subprocess.Popen[bytes] | None = None
     spies: list[subprocess.Popen[bytes]] = []
     result: dict[str, Any] = {"database": name, "out": str(out), "redis": env.get("REDIS_URL")}
+    result["load_average_at_start"] = [round(x, 2) for x in os.getloadavg()]  # before setup and logins
     try:
         t0 = time.perf_counter()
         subprocess.run([_tool("django-admin"), "migrate", "-v0"], env=env, check=True, cwd=out)
@@ -600,6 +602,7 @@ def _run(args: argparse.Namespace, admin: str, name: str) -> dict[str, Any]:
     summary["members"] = len(manifest["members"])
     summary["redis"] = env.get("REDIS_URL")
     summary["cpu"], summary["load"] = result["cpu"], result["load_average"]
+    summary["load_at_start"] = result["load_average_at_start"]
     if "prelogin" in result:
         summary["prelogin"] = result["prelogin"]
     subprocess.run(
