@@ -30,7 +30,7 @@ from functools import reduce
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -96,7 +96,7 @@ def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 2) if whole else None
 
 
-@dataclass
+@dataclass(slots=True)
 class Counts:
     """Counts of one population (members, or organizations of one type) in one subtree."""
 
@@ -162,7 +162,7 @@ def _counts(v: Sequence[int] | None) -> Counts:
     return Counts(v[0], v[1], v[2], v[3], v[4], levels, v[9])
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One organization of the table; its counts are those of its whole subtree."""
 
@@ -223,14 +223,12 @@ def _member_aggregate(subjects: QuerySet[PlanSubject], group_by: tuple[str, ...]
     )
 
 
-# What a group of subjects counts in, packed by the database into one small integer:
-# code = ((population * 8 + reason) * 2 + disciplined) * 8 + level.
+# Who a group of subjects is, packed by the database into one small integer:
+# code = (population * 8 + reason) * 2 + disciplined.
 _INDIVIDUAL, _COLLECTIVE, _ORGANIZATION = 0, 1, 2
 _REASON_CODES = {reason.value: i for i, (reason, _name) in enumerate(REASONS, 1)}  # 0: reviewed
 _OTHER_REASON = len(REASONS) + 1
-_LEVEL_CODES = {level: i for i, level in enumerate(LEVELS, 1)}  # 0: no decision
-_OTHER_LEVEL = len(LEVELS) + 1
-_PENDING, _LEVEL0, _DISCIPLINED = 4, 5, 9  # positions in _COUNT_FIELDS
+_PENDING, _LEVEL0, _DISCIPLINED = 4, 5, 9  # positions in _COUNT_FIELDS (1-3: the reasons)
 
 
 def _disciplined(plans: list[Plan]) -> Q:
@@ -251,13 +249,14 @@ def _disciplined(plans: list[Plan]) -> Q:
 
 
 def _groups(subjects: QuerySet[PlanSubject], plans: list[Plan]) -> list[tuple[Any, ...]]:
-    """``(place, collective, code, count)``: one bare ``GROUP BY`` over the subject and decision rows.
+    """``(place, collective, code, subjects, undecided, *one count per level)``: one ``GROUP BY``.
 
     The place is the cell of an individual and the organization of an organization subject (a
     leadership collective's is looked up from ``collective``); ``code`` packs the population, the
-    not-reviewed reason, the discipline in the year and the decided level into one small integer. So
-    the database groups by three integer columns (the issue's baseline: cell and level) and does nothing
-    else per row; the rows are fetched with a plain cursor (no ORM work per row).
+    not-reviewed reason and the discipline in the year into one small integer. The subjects are first
+    narrowed to ``(id, place, collective, code)`` (a subquery PostgreSQL keeps apart, ``OFFSET 0``), so
+    that the join with the decisions and the grouping handle rows as narrow as the issue's baseline
+    ``GROUP BY cell, level``; the decided levels are counted in columns. Fetched with a plain cursor.
     """
     if not plans:
         return []
@@ -274,49 +273,40 @@ def _groups(subjects: QuerySet[PlanSubject], plans: list[Plan]) -> list[tuple[An
         default=Value(_OTHER_REASON),
     )
     disciplined = Case(When(_disciplined(plans), then=Value(1)), default=Value(0))
-    level = Case(
-        When(decided__level__isnull=True, then=Value(0)),
-        *(When(decided__level=lv, then=Value(i)) for lv, i in _LEVEL_CODES.items()),
-        default=Value(_OTHER_LEVEL),
-    )
-    code = ((population * 8 + reason) * 2 + disciplined) * 8 + level
-    query = (
+    narrow = (
         subjects.annotate(
             place=Case(When(individual, then=F("cell_id")), default=F("organization_id")),
             coll=Case(When(collective, then=F("collective_id"))),
-            code=ExpressionWrapper(code, output_field=IntegerField()),
+            code=ExpressionWrapper((population * 8 + reason) * 2 + disciplined, output_field=IntegerField()),
         )
-        .values_list("place", "coll", "code")
-        .annotate(n=Count("*"))
+        .values_list("id", "place", "coll", "code")
         .order_by()
     )
+    db = connections[narrow.db]
     try:
-        sql, params = query.query.sql_with_params()
+        sql, params = narrow.query.get_compiler(connection=db).as_sql()
     except EmptyResultSet:  # nothing readable (subjects.none())
         return []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    fence = " OFFSET 0" if db.vendor == "postgresql" else ""
+    decisions = db.ops.quote_name(DecisionEntry._meta.db_table)
+    levels = "".join(", COUNT(d.id) FILTER (WHERE d.level = %s)" for _ in LEVELS)
+    statement = (
+        f"SELECT s.place, s.coll, s.code, COUNT(*), COUNT(*) FILTER (WHERE d.id IS NULL){levels} "
+        f"FROM ({sql}{fence}) s LEFT JOIN {decisions} d ON d.subject_id = s.id GROUP BY s.place, s.coll, s.code"
+    )
+    with db.cursor() as cursor:
+        cursor.execute(statement, [*LEVELS, *params])
         return cursor.fetchall()
 
 
-def _adds_to(code: int) -> tuple[int, tuple[int, ...]]:
-    """The population of a group's ``code`` and the positions (in ``_COUNT_FIELDS``) its subjects count in."""
-    rest, level = divmod(code, 8)
-    rest, disciplined = divmod(rest, 2)
+def _who(code: int) -> tuple[int, int, int]:
+    """``(population, reason, disciplined)`` of a group's code."""
+    rest, disciplined = divmod(code, 2)
     population, reason = divmod(rest, 8)
-    positions = [0]  # total
-    if 0 < reason < _OTHER_REASON:
-        positions.append(reason)  # exempt, suspended, new: positions 1-3
-    if reason == 0 and level == 0:
-        positions.append(_PENDING)
-    if 0 < level < _OTHER_LEVEL:
-        positions.append(_LEVEL0 + level - 1)
-    if disciplined and population == _INDIVIDUAL:
-        positions.append(_DISCIPLINED)
-    return population, tuple(positions)
+    return population, reason, disciplined
 
 
-_ADDS_TO = [_adds_to(code) for code in range(3 * 8 * 2 * 8)]
+_WHO = [_who(code) for code in range(3 * 8 * 2)]
 
 
 def _year_bounds(year: int) -> tuple[dt.date, dt.date]:
@@ -347,75 +337,84 @@ def statistics(
 ) -> Statistics:
     """Biểu tổng hợp of ``root``'s subtree for the given plans (one plan, or every plan of a year).
 
-    Three queries whatever the size (four when ``plans`` is a queryset): the subtree's organizations, its
-    leadership collectives and the grouped subjects; the counts and the roll-up up the tree are summed
-    here, once per group and once per organization.
+    Three queries whatever the size (four when ``plans`` is a queryset): the grouped subjects, the
+    subtree's organizations and its leadership collectives; the counts and the roll-up up the tree are
+    summed here, once per group and once per organization.
     """
     plans = list(plans)
     year = year if year is not None else (plans[0].year if plans else dt.date.today().year)
     base = (subjects if subjects is not None else PlanSubject.objects.all()).filter(
         plan_id__in=[p.pk for p in plans]
     )
-    start, end = _year_bounds(year)
-    groups = _groups(base, plans)
-    with _no_cyclic_gc():
-        subtree = list(Organization.objects.filter(path__startswith=root.path).order_by("path"))
-        kinds = {o.id: o.kind for o in subtree}
-        owners = dict(
-            LeadershipCollective.objects.filter(organization__path__startswith=root.path)
-            .order_by()
-            .values_list("id", "organization_id")
-        )
-        # organization → population → counts (in _COUNT_FIELDS order), first of its own subjects.
-        totals: dict[int, dict[str, list[int]]] = {}
-        for place, coll, code, n in groups:
-            population, positions = _ADDS_TO[code]
-            if population == _INDIVIDUAL:
-                key = MEMBERS
-            elif population == _COLLECTIVE:
-                place, key = place if place is not None else owners.get(coll), COLLECTIVE
-            else:
-                key = kinds.get(place, "")
-            own = totals.get(place)
-            if own is None:
-                if place not in kinds:
-                    continue  # outside the subtree
-                own = totals[place] = {}
-            counts = own.get(key)
-            if counts is None:
-                counts = own[key] = [0] * len(_COUNT_FIELDS)
-            for i in positions:
-                counts[i] += n
-        # Deepest first, each organization's totals go into its parent's: a parent is complete when reached.
-        for o in sorted(subtree, key=lambda o: len(o.path), reverse=True):
-            own = totals.get(o.id)
-            if own is None or o.id == root.id or o.parent_id not in kinds:
-                continue
-            into = totals.setdefault(o.parent_id, {})
-            for key, counts in own.items():
-                prev = into.get(key)
-                # New lists, never changed in place: a parent may share its first child's list.
-                into[key] = counts if prev is None else list(map(operator.add, prev, counts))
-        # The organizations active in the year; one dissolved before it but holding subjects keeps its row.
-        orgs = [
-            o
-            for o in subtree
-            if o.id in totals
-            or (
-                (o.active_from is None or o.active_from <= end)
-                and (o.active_to is None or o.active_to >= start)
-            )
-        ]
-        if not orgs or orgs[0].id != root.id:
-            orgs = [root, *[o for o in orgs if o.id != root.id]]
-        base_depth = root.path.count("/")
-        empty: dict[str, list[int]] = {}
-        rows = []
-        for o in orgs:
-            t = totals.get(o.id, empty)
-            organizations = {k: _counts(t.get(k)) for k, _ in ORG_TYPES}
-            rows.append(Row(o, o.path.count("/") - base_depth, _counts(t.get(MEMBERS)), organizations))
+    with _no_cyclic_gc():  # the groups and the rows are many small objects, none in a cycle
+        rows = _rows(root, year, _groups(base, plans))
     return Statistics(root=root, year=year, plans=plans, rows=rows)
+
+
+def _rows(root: Organization, year: int, groups: list[tuple[Any, ...]]) -> list[Row]:
+    """The table's rows: ``groups`` (see ``_groups``) summed per organization, then up to ``root``."""
+    start, end = _year_bounds(year)
+    subtree = list(Organization.objects.filter(path__startswith=root.path).order_by("path"))
+    kinds = {o.id: o.kind for o in subtree}
+    owners = dict(
+        LeadershipCollective.objects.filter(organization__path__startswith=root.path)
+        .order_by()
+        .values_list("id", "organization_id")
+    )
+    # organization → population → counts (in _COUNT_FIELDS order), first of its own subjects.
+    totals: dict[int, dict[str, list[int]]] = {}
+    for place, coll, code, n, undecided, *levels in groups:
+        population, reason, disciplined = _WHO[code]
+        if population == _INDIVIDUAL:
+            key = MEMBERS
+        elif population == _COLLECTIVE:
+            place, key = place if place is not None else owners.get(coll), COLLECTIVE
+        else:
+            key = kinds.get(place, "")
+        own = totals.get(place)
+        if own is None:
+            if place not in kinds:
+                continue  # outside the subtree
+            own = totals[place] = {}
+        counts = own.get(key)
+        if counts is None:
+            counts = own[key] = [0] * len(_COUNT_FIELDS)
+        counts[0] += n
+        if reason == 0:
+            counts[_PENDING] += undecided
+        elif reason < _OTHER_REASON:
+            counts[reason] += n
+        for i, count in enumerate(levels, _LEVEL0):
+            counts[i] += count
+        if disciplined and population == _INDIVIDUAL:
+            counts[_DISCIPLINED] += n
+    # Deepest first, each organization's totals go into its parent's: a parent is complete when reached.
+    for o in sorted(subtree, key=lambda o: len(o.path), reverse=True):
+        own = totals.get(o.id)
+        if own is None or o.id == root.id or o.parent_id not in kinds:
+            continue
+        into = totals.setdefault(o.parent_id, {})
+        for key, counts in own.items():
+            prev = into.get(key)
+            # New lists, never changed in place: a parent may share its first child's list.
+            into[key] = counts if prev is None else list(map(operator.add, prev, counts))
+    # The organizations active in the year; one dissolved before it but holding subjects keeps its row.
+    orgs = [
+        o
+        for o in subtree
+        if o.id in totals
+        or ((o.active_from is None or o.active_from <= end) and (o.active_to is None or o.active_to >= start))
+    ]
+    if not orgs or orgs[0].id != root.id:
+        orgs = [root, *[o for o in orgs if o.id != root.id]]
+    base_depth = root.path.count("/")
+    empty: dict[str, list[int]] = {}
+    rows = []
+    for o in orgs:
+        t = totals.get(o.id, empty)
+        organizations = {k: _counts(t.get(k)) for k, _ in ORG_TYPES}
+        rows.append(Row(o, o.path.count("/") - base_depth, _counts(t.get(MEMBERS)), organizations))
+    return rows
 
 
 # ------------------------------------------------------------------------ two consecutive KHTNV
