@@ -996,7 +996,7 @@ def evaluate_individual(s: Subject, ctx: Context366) -> tuple[Any, ...]:
                 )
             ):
                 kht |= KHT03
-    elif total and 2 * (total - s.tasks_done) > total:
+    elif total and total > 2 * s.tasks_done:  # more than half of the tasks not done
         kht |= KHT02
     if kht:
         return (0, reasons | kht, unmet, needs, flags, s.proposed_level, s.previous_level)
@@ -1205,13 +1205,15 @@ def bulk_individuals(
         shortcomings = s.shortcomings_total
         # What evaluate_individual tests for such a member, each condition only where it can change the
         # result, as bits of one small int (cheaper to build and hash than a tuple of booleans).
-        if total and 2 * (total - done) > total:
+        if total and total > 2 * done:
             answers = 1  # C-KHT-02 decides
         elif score < 50:
             answers = 2  # C-LV-08 decides
         else:
             answers = 16 if score >= 90 else 8 if score >= 70 else 4  # the score band
-            on_time = done >= total and s.tasks_on_time >= total
+            on_time = False
+            if done >= total and s.tasks_on_time >= total:
+                on_time = True
             if answers == 16:  # HTXSNV: own conditions and earlier shortcomings (C-LV-01, 02, 05)
                 if on_time and 10 * s.tasks_exceeded >= 3 * total:
                     answers += 32
