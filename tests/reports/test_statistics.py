@@ -266,3 +266,12 @@ def test_the_garbage_collector_is_left_as_it_was(ward, year2020):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_empty_counts_do_not_share_their_levels(ward, year2020):
+    a, b = Counts(), Counts()
+    a.levels["HTXSNV"] += 1
+    assert b.levels["HTXSNV"] == 0 and Counts().levels == dict.fromkeys(b.levels, 0)
+    stats = statistics(ward.ward, [year2020])
+    stats.row(ward.cell_a).organizations["dang_bo_co_so"].levels["HTTNV"] += 1
+    assert stats.row(ward.cell_b).organizations["dang_bo_co_so"].levels["HTTNV"] == 0

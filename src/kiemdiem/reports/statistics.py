@@ -96,6 +96,9 @@ def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 2) if whole else None
 
 
+_NO_LEVELS = dict.fromkeys(LEVELS, 0)  # copied for each new Counts (never changed itself)
+
+
 @dataclass(slots=True)
 class Counts:
     """Counts of one population (members, or organizations of one type) in one subtree."""
@@ -105,7 +108,7 @@ class Counts:
     suspended: int = 0  # đình chỉ sinh hoạt
     new: int = 0  # vào Đảng chưa đủ 6 tháng
     pending: int = 0  # thuộc diện xếp loại, chưa có quyết định
-    levels: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))
+    levels: dict[str, int] = field(default_factory=_NO_LEVELS.copy)
     disciplined: int = 0  # bị kỷ luật trong năm
 
     @classmethod
