@@ -296,9 +296,10 @@ class Tally:
         c = self.counts.get(g)
         if c is None:
             c = self.counts[g] = [0, 0, 0, 0]
+            self.htxsnv[g] = []
         c[level] += 1
         if level == 3:
-            self.htxsnv.setdefault(g, []).append((rank_score(s), i, s.id))
+            self.htxsnv[g].append((rank_score(s), i, s.id))
 
     def remove(self, i: int, s: Subject, level: int) -> None:
         g = s.group if s.group is not None else s.kind
@@ -320,11 +321,9 @@ def individuals(
     cache: dict[tuple[Any, ...], Outcome],
     outcomes: list[Any],
     tally: Tally,
-    indices: Iterable[int] | None = None,
 ) -> tuple[list[int], list[tuple[int, str]], dict[str, str]]:
     """Evaluate every individual (the generic loop; a framework may provide a faster ``bulk_individuals``).
 
-    ``indices`` limits the loop to those subjects (a fast path hands over the ones it does not handle).
     Returns the indices of collectives (classified later), the (index, collective id) of heads, and the
     heads named by collectives (head id → collective id).
     """
@@ -336,8 +335,7 @@ def individuals(
     heads: list[tuple[int, str]] = []
     collective_heads: dict[str, str] = {}
     add = tally.add
-    for i in range(len(subjects)) if indices is None else indices:
-        s = subjects[i]
+    for i, s in enumerate(subjects):
         if s.kind in collective_kinds:
             collectives.append(i)
             if s.heads is not None:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from .engine import NC_EXEMPT, NC_NEW_MEMBER, NC_SUSPENDED, Context, Tally, build_outcome, individuals
+from .engine import NC_EXEMPT, NC_NEW_MEMBER, NC_SUSPENDED, Context, Tally, build_outcome
 from .facts import Subject
 from .framework import (
     CriteriaGroup,
@@ -27,6 +27,7 @@ from .framework import (
 from .levels import (
     ACTIVE,
     CELL,
+    COLLECTIVE_KINDS,
     EXEMPT,
     GRASSROOTS_ORG,
     LEADER,
@@ -1171,7 +1172,7 @@ def bulk_individuals(
     :func:`evaluate_individual` reads of it: the answers to the score and task conditions that can change
     its level, and its civil-service, previous and proposed levels. Members with the same answers have the
     same outcome, so each distinct combination is evaluated once (a few hundred in a run of a million) and
-    looked up afterwards. Every other subject is handed to the general loop. Tests check both paths agree.
+    looked up afterwards. Every other subject goes through the general evaluator. Tests check they agree.
     """
     get = cache.get
     evaluate = evaluate_individual
@@ -1179,8 +1180,12 @@ def bulk_individuals(
     counts = tally.counts
     htxsnv = tally.htxsnv
     member, outside, active = MEMBER, MEMBER_OUTSIDE, ACTIVE
+    add = tally.add
+    collective_kinds = COLLECTIVE_KINDS
+    collectives: list[int] = []
+    heads: list[tuple[int, str]] = []
+    collective_heads: dict[str, str] = {}
     seen: dict[int, dict[Level | None, Any]] = {}
-    others: list[int] = []
     for i, s in enumerate(subjects):
         kind = s.kind
         general = s.score_general
@@ -1198,7 +1203,21 @@ def bulk_individuals(
             or general is None
             or total is None
         ):
-            others.append(i)
+            # Everyone else: the general evaluator, in the same pass while the subject is in the CPU cache.
+            if kind in collective_kinds:
+                collectives.append(i)
+                if s.heads is not None:
+                    collective_heads[s.heads] = s.id
+                continue
+            key = evaluate(s, ctx)
+            o = get(key)
+            if o is None:
+                o = cache[key] = build_outcome(framework, key)
+            outcomes[i] = o
+            if o.code >= 0:
+                add(i, s, o.code)
+            if s.heads is not None:
+                heads.append((i, s.heads))
             continue
         score = general + s.score_tasks
         done = s.tasks_done
@@ -1253,7 +1272,7 @@ def bulk_individuals(
         c[code] += 1
         if code == 3:
             htxsnv[g].append((score, i, s.id))
-    return individuals(framework, subjects, ctx, cache, outcomes, tally, others)
+    return collectives, heads, collective_heads
 
 
 FRAMEWORK = Framework(
