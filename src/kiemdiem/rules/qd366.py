@@ -1221,7 +1221,6 @@ def bulk_individuals(
             continue
         score = general + s.score_tasks
         done = s.tasks_done
-        shortcomings = s.shortcomings_total
         # What evaluate_individual tests for such a member, each condition only where it can change the
         # result, as bits of one small int (cheaper to build and hash than a tuple of booleans).
         if total and total > 2 * done:
@@ -1236,6 +1235,7 @@ def bulk_individuals(
             if answers == 16:  # HTXSNV: own conditions and earlier shortcomings (C-LV-01, 02, 05)
                 if on_time and 10 * s.tasks_exceeded >= 3 * total:
                     answers += 32
+                shortcomings = s.shortcomings_total
                 if shortcomings is None or s.shortcomings_remedied >= shortcomings:
                     answers += 64
             if on_time and answers >= 8:  # HTTNV (C-LV-06)
@@ -1244,21 +1244,19 @@ def bulk_individuals(
                 answers += 256
         # Then the levels it reads: a civil-service rating or last year's level (rare) as more bits, the
         # proposed level (common) as the key of a second small dict.
-        civil = s.civil_servant_level
-        if civil is not None:
-            answers += (civil + 1) << 9
-        previous = s.previous_level
-        if previous is not None:
-            answers += (previous + 1) << 12
-        proposed = s.proposed_level
+        if s.civil_servant_level is not None or s.previous_level is not None:
+            if s.civil_servant_level is not None:
+                answers += (s.civil_servant_level + 1) << 9
+            if s.previous_level is not None:
+                answers += (s.previous_level + 1) << 12
         try:
-            o = seen[answers][proposed]
+            o = seen[answers][s.proposed_level]
         except KeyError:
             key = evaluate(s, ctx)
             o = get(key)
             if o is None:
                 o = cache[key] = build_outcome(framework, key)
-            seen.setdefault(answers, {})[proposed] = o
+            seen.setdefault(answers, {})[s.proposed_level] = o
         outcomes[i] = o
         code = o.code
         g = s.group
