@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from kiemdiem.rules import FRAMEWORKS, Level, Subject, classify
+from kiemdiem.rules.engine import minimal_demotions
 
 from .helpers import member, one, quota, result, rules_of, run, score, tasks
 
@@ -334,6 +336,20 @@ def test_c_q_01_each_demotion_raises_the_denominator():
     q = quota(run(C, _group(20, 50)), "g")
     assert (q["cap"], q["excess"]) == (10, 10)
     assert len(q["suggested_demotions"]) == 9
+
+
+def test_c_q_01_minimal_demotions_is_the_smallest_k_for_every_rounding_and_ratio():
+    base = FRAMEWORKS["qd366-2025"].quota
+    for rounding in ("floor", "ceil", "half_up"):
+        for ratio, outstanding_ratio in ((0.2, 0.25), (0.15, 0.3), (1 / 3, None)):
+            policy = replace(base, rounding=rounding, ratio=ratio, outstanding_ratio=outstanding_ratio)
+            for outstanding in (False, True):
+                for xs in range(1, 40):
+                    for tt in range(0, 120, 7):
+                        if xs <= policy.cap(tt, outstanding):
+                            continue
+                        fits = [k for k in range(1, xs + 1) if xs - k <= policy.cap(tt + k, outstanding)]
+                        assert minimal_demotions(policy, xs, tt, outstanding) == fits[0], (policy, xs, tt)
 
 
 def test_c_q_01_groups_are_counted_separately():

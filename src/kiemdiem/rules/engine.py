@@ -9,6 +9,7 @@ subject and no dicts, lists or strings.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +18,7 @@ from typing import Any
 
 from .dates import latest_start_completing
 from .facts import LevelCounts, Subject
-from .framework import UNCONFIRMED_NOTE, Framework, Rule
+from .framework import UNCONFIRMED_NOTE, Framework, QuotaPolicy, Rule
 from .levels import (
     ACTIVE,
     CELL,
@@ -464,6 +465,22 @@ def _apply_heads(
 _score, _index, _id = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
+def minimal_demotions(policy: QuotaPolicy, xs: int, tt: int, outstanding: bool) -> int:
+    """The fewest HTXSNV → HTTNV demotions that bring ``xs`` HTXSNV within the cap of ``tt`` HTTNV (xs ≥ 1).
+
+    Demoting one subject also raises the denominator, so the cap is recomputed for each k: xs − k shrinks
+    and cap(tt + k) grows with k. The search starts from the estimate without rounding,
+    k ≈ (xs − ratio·tt) / (1 + ratio), which rounding moves by about one, and steps to the smallest k.
+    """
+    ratio = policy.outstanding_ratio if outstanding and policy.outstanding_ratio else policy.ratio
+    k = min(xs, max(1, math.ceil((xs - ratio * tt) / (1 + ratio))))
+    while xs - k > policy.cap(tt + k, outstanding):
+        k += 1
+    while k > 1 and xs - (k - 1) <= policy.cap(tt + k - 1, outstanding):
+        k -= 1
+    return k
+
+
 def _quota(
     framework: Framework,
     subjects: Sequence[Subject],
@@ -482,9 +499,10 @@ def _quota(
     reports: list[QuotaReport] = []
     outstanding_rules = policy.rules
     plain_rules = tuple(r for r in policy.rules if r != "C-Q-02")
+    no_counts, no_settings = [0, 0, 0, 0], GroupSettings()
     for name in sorted(set(counts) | set(groups)):
-        c = counts.get(name, [0, 0, 0, 0])
-        settings = groups.get(name, GroupSettings())
+        c = counts.get(name, no_counts)
+        settings = groups.get(name, no_settings)
         level_counts = LevelCounts.from_list(c)
         if not all_kinds and name not in with_quota:
             reports.append(QuotaReport(name, level_counts, None, True, 0, (), settings.outstanding_unit, ()))
@@ -498,16 +516,7 @@ def _quota(
                 QuotaReport(name, level_counts, cap, True, 0, (), settings.outstanding_unit, rules)
             )
             continue
-        # Demoting one HTXSNV subject to HTTNV also raises the denominator: recompute the cap each time.
-        # xs − k shrinks and cap(tt + k) grows with k, so the smallest k is found by bisection.
-        low, high = 1, xs
-        while low < high:
-            mid = (low + high) // 2
-            if xs - mid <= policy.cap(tt + mid, outstanding):
-                high = mid
-            else:
-                low = mid + 1
-        k = low
+        k = minimal_demotions(policy, xs, tt, outstanding)
         # Lowest score first, then order given; subjects without a score (132/124) come first, in order.
         # Two stable sorts on plain keys are quicker than one sort comparing (score, index) tuples.
         ranked = tally.htxsnv[name]
