@@ -997,7 +997,7 @@ def evaluate_individual(s: Subject, ctx: Context366) -> tuple[Any, ...]:
                 )
             ):
                 kht |= KHT03
-    elif total and total > 2 * s.tasks_done:  # more than half of the tasks not done
+    elif total is not None and total > 2 * s.tasks_done:  # more than half of the tasks not done
         kht |= KHT02
     if kht:
         return (0, reasons | kht, unmet, needs, flags, s.proposed_level, s.previous_level)
@@ -1223,7 +1223,7 @@ def bulk_individuals(
         done = s.tasks_done
         # What evaluate_individual tests for such a member, each condition only where it can change the
         # result, as bits of one small int (cheaper to build and hash than a tuple of booleans).
-        if total and total > 2 * done:
+        if total > 2 * done:
             answers = 1  # C-KHT-02 decides
         elif score < 50:
             answers = 2  # C-LV-08 decides
