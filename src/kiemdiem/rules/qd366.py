@@ -1225,23 +1225,18 @@ def bulk_individuals(
         # result, as bits of one small int (cheaper to build and hash than a tuple of booleans).
         if total > 2 * done:
             answers = 1  # C-KHT-02 decides
-        elif score < 50:
-            answers = 2  # C-LV-08 decides
         else:
-            answers = 16 if score >= 90 else 8 if score >= 70 else 4  # the score band
-            on_time = False
-            if done >= total and s.tasks_on_time >= total:
-                on_time = True
-            if answers == 16:  # HTXSNV: own conditions and earlier shortcomings (C-LV-01, 02, 05)
-                if on_time and 10 * s.tasks_exceeded >= 3 * total:
+            answers = 16 if score >= 90 else 8 if score >= 70 else 4 if score >= 50 else 2  # score band
+            if answers >= 8 and done >= total and s.tasks_on_time >= total:  # HTTNV (C-LV-06)
+                answers += 128
+                if answers > 136 and 10 * s.tasks_exceeded >= 3 * total:  # HTXSNV, own (C-LV-01, 02)
                     answers += 32
+            elif done >= total and 5 * s.tasks_late <= total:  # HTNV (C-LV-07)
+                answers += 256
+            if score >= 90:  # HTXSNV, earlier shortcomings (C-LV-05)
                 shortcomings = s.shortcomings_total
                 if shortcomings is None or s.shortcomings_remedied >= shortcomings:
                     answers += 64
-            if on_time and answers >= 8:  # HTTNV (C-LV-06)
-                answers += 128
-            elif done >= total and 5 * s.tasks_late <= total:  # HTNV (C-LV-07)
-                answers += 256
         # Then the levels it reads: a civil-service rating or last year's level (rare) as more bits, the
         # proposed level (common) as the key of a second small dict.
         if s.civil_servant_level is not None or s.previous_level is not None:
