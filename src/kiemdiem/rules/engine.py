@@ -209,15 +209,12 @@ def build_outcome(framework: Framework, key: tuple[Any, ...]) -> Outcome:
     """Turn an evaluator key ``(level_or_code, reasons, unmet, needs, flags, proposed, previous)`` into an Outcome."""
     code, reasons_mask, unmet_mask, needs_mask, flags_mask, proposed, previous = key
     rules = framework.rules
-    reasons: list[Reason] = []
-    for i, rule in enumerate(rules):
-        bit = 1 << i
-        if unmet_mask & bit:
-            reasons.append(_reason(rule, prefix="Không đạt: "))
-        elif reasons_mask & bit:
-            reasons.append(_reason(rule))
-    needs = tuple(rule.id for i, rule in enumerate(rules) if needs_mask & (1 << i))
-    flags = [rule.id for i, rule in enumerate(rules) if flags_mask & (1 << i)]
+    reasons = [
+        _reason(rules[i], prefix="Không đạt: ") if unmet_mask >> i & 1 else _reason(rules[i])
+        for i in _bits(reasons_mask | unmet_mask)
+    ]
+    needs = tuple(rules[i].id for i in _bits(needs_mask))
+    flags = [rules[i].id for i in _bits(flags_mask)]
     if code < 0:
         return Outcome(False, _NOT_CLASSIFIED[code], None, None, tuple(reasons), needs, tuple(flags), key)
     max_level = Level(code)
@@ -229,6 +226,16 @@ def build_outcome(framework: Framework, key: tuple[Any, ...]) -> Outcome:
         flags.append(TWO_YEARS_KHTNV_RULE.id)
         reasons.append(_reason(TWO_YEARS_KHTNV_RULE))
     return Outcome(True, None, max_level, level, tuple(reasons), needs, tuple(flags), key, int(level))
+
+
+def _bits(mask: int) -> list[int]:
+    """The positions of the bits set in ``mask``, lowest first (rule order)."""
+    positions: list[int] = []
+    while mask:
+        low = mask & -mask
+        positions.append(low.bit_length() - 1)
+        mask ^= low
+    return positions
 
 
 def _reason(rule: Rule, prefix: str = "") -> Reason:
