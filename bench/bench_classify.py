@@ -5,7 +5,7 @@ a plain loop that only reads the facts the classifier reads. Target: ≥ 500,000
 and within 3x of the baseline.
 
     .venv/bin/python bench/bench_classify.py            # 1,000,000 members, 2,000 cells
-    .venv/bin/python bench/bench_classify.py --smoke    # 20,000 members, 40 cells (CI)
+    .venv/bin/python bench/bench_classify.py --smoke    # 20,000 members, 40 cells, 3 repeats (CI)
 """
 
 from __future__ import annotations
@@ -140,11 +140,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--cells", type=int, default=2_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--framework", default="qd366-2025")
-    parser.add_argument("--smoke", action="store_true", help="20,000 members in 40 cells, one repeat (CI)")
+    parser.add_argument("--smoke", action="store_true", help="20,000 members in 40 cells, three repeats (CI)")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     args = parser.parse_args(argv)
     if args.smoke:
-        args.members, args.cells, args.repeats = 20_000, 40, 1
+        args.members, args.cells, args.repeats = 20_000, 40, 3
     framework = get_framework(args.framework)
     t0 = time.perf_counter()
     subjects, groups = make_subjects(args.members, args.cells)
