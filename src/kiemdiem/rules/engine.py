@@ -4,7 +4,8 @@ Design for speed (a million members in seconds): each framework's evaluator read
 with plain attribute access and returns one small tuple of integers (the resulting level and bit masks of
 the rules that decided, limited or flagged it). Subjects with the same tuple share one immutable
 :class:`Outcome`, built once with its Vietnamese reasons; so the hot path allocates one tuple per
-subject and no dicts, lists or strings.
+subject and no dicts, lists or strings. QĐ 366's fast path (``qd366.bulk_individuals``) does not even
+evaluate a plain member: it looks its outcome up by the answers to the conditions the evaluator tests.
 """
 
 from __future__ import annotations
