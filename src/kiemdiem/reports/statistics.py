@@ -20,11 +20,9 @@ line and in benchmarks) and the plans (one plan, or a year's plans); nothing her
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import operator
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any
@@ -46,6 +44,7 @@ from django.db.models import (
 )
 
 from kiemdiem.decisions.models import DecisionEntry
+from kiemdiem.lib.memory import cyclic_gc_paused
 from kiemdiem.members.models import Discipline
 from kiemdiem.organizations.models import (
     EventKind,
@@ -316,22 +315,6 @@ def _year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building the table's many small objects.
-
-    None of them forms a cycle; with the collector on, a country's table (hundreds of thousands of
-    organizations, six ``Counts`` each) triggers full collections that re-scan all of them repeatedly.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def statistics(
     root: Organization,
     plans: Iterable[Plan],
@@ -349,7 +332,7 @@ def statistics(
     base = (subjects if subjects is not None else PlanSubject.objects.all()).filter(
         plan_id__in=[p.pk for p in plans]
     )
-    with _no_cyclic_gc():  # the groups and the rows are many small objects, none in a cycle
+    with cyclic_gc_paused():  # the groups and the rows are many small objects, none in a cycle
         rows = _rows(root, year, _groups(base, plans))
     return Statistics(root=root, year=year, plans=plans, rows=rows)
 
