@@ -13,7 +13,11 @@ meetings (one per cell, one for the committee) with a paper tally entered twice 
 decision whose entries respect the quota (HTXSNV ≤ the framework's cap of HTTNV, per group).
 
 Deterministic for a seed: every grassroots committee has its own ``random.Random`` seeded from
-(seed, index), and ids are assigned here in order from the tables' current maximum.
+(seed, index), and ids are assigned here from the tables' current maximum. With ``workers`` > 1
+(PostgreSQL, large N) the committees are shared out among that many processes, each with its own
+COPY connection; worker k of W takes every W-th id of each table (and every W-th card number)
+starting at k + 1, so ids never collide and the content of every committee is the same whatever W;
+only the ids and card numbers depend on W (same seed and W, same data).
 """
 
 from __future__ import annotations
@@ -174,12 +178,14 @@ def layout(members: int, provinces: int | None, seed: int) -> tuple[int, list[Gr
 class Ids:
     """Next id per table, starting after the table's current maximum."""
 
-    def __init__(self, start: dict[str, int]) -> None:
-        self.last = dict(start)
+    def __init__(self, start: dict[str, int], offset: int = 0, stride: int = 1) -> None:
+        # Worker ``offset`` of ``stride`` workers: start + offset + 1, then every stride-th id.
+        self.stride = stride
+        self.last = {t: v + offset + 1 - stride for t, v in start.items()}
 
     def next(self, model: type) -> int:
         t = model._meta.db_table  # type: ignore[attr-defined]
-        self.last[t] += 1
+        self.last[t] += self.stride
         return self.last[t]
 
 
@@ -288,6 +294,7 @@ class Counter:
     organizations: int = 0
     members: int = 0
     subjects: int = 0
+    rows: int = 0
     decided: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))
 
 
@@ -318,10 +325,14 @@ def _weighted_level(rng: random.Random) -> str:
 
 
 class Generator:
-    def __init__(self, sink: Sink, ids: Ids, seed: int, years: int = 1, card_base: int = 10_000_000) -> None:
+    def __init__(
+        self, sink: Sink, ids: Ids, seed: int, years: int = 1, card_base: int = 10_000_000, offset: int = 0
+    ) -> None:
         self.sink, self.ids, self.seed = sink, ids, seed
         self.years = [YEAR - years + 1 + i for i in range(years)]
-        self.card = card_base
+        # Card numbers follow the ids' striding (see ``Ids``): unique whichever worker makes them.
+        self.card_stride = ids.stride
+        self.card = card_base + offset + 1 - ids.stride
         self.counter = Counter()
         self.cccd = 0
         self.prev_levels: dict[int, str] = {}
@@ -477,7 +488,7 @@ class Generator:
                     workplace = _name[4:] if (_name := cells[ci][3]).startswith("Chi bộ") else _name
                     home = rng.choice(residential) if residential else None
                 pk = self.ids.next(Member)
-                self.card += 1
+                self.card += self.card_stride
                 name = full_name(rng, male)
                 search, sort = name_keys(name)
                 cccd = ""
@@ -866,6 +877,18 @@ def run(
     count, specs = layout(members, provinces, seed)
     gen = Generator(sink, ids, seed, years, card_base)
     provs = gen.provinces(count)
+    committees(gen, specs, provs, checkpoint_members, progress)
+    return gen.counter
+
+
+def committees(
+    gen: Generator,
+    specs: list[GrassrootsSpec],
+    provs: list[tuple[int, str]],
+    checkpoint_members: int = 100_000,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Generate ``specs`` (grassroots committees) under the provinces ``provs``; close the sink."""
     since = 0
     for spec in specs:
         gen.grassroots(spec, provs[spec.province])
@@ -873,10 +896,21 @@ def run(
         if progress is not None:
             progress(spec.size)
         if since >= checkpoint_members:
-            sink.checkpoint()
+            gen.sink.checkpoint()
             since = 0
-    sink.close()
-    return gen.counter
+    gen.sink.close()
+    gen.counter.rows = gen.sink.rows
+
+
+def share(specs: list[GrassrootsSpec], workers: int) -> list[list[GrassrootsSpec]]:
+    """Deal the committees out to ``workers``, each to the one with the fewest members so far."""
+    shares: list[list[GrassrootsSpec]] = [[] for _ in range(workers)]
+    sizes = [0] * workers
+    for spec in specs:
+        k = min(range(workers), key=sizes.__getitem__)
+        shares[k].append(spec)
+        sizes[k] += spec.size
+    return shares
 
 
 def specs_iter(members: int, provinces: int | None, seed: int) -> Iterator[GrassrootsSpec]:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import queue
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from . import generate, schema
-from .sink import make_sink, max_ids
+from .sink import CopySink, copy_params, make_sink, max_ids
 
 
 @dataclass
@@ -62,6 +67,13 @@ def move_sequences() -> None:
             )
 
 
+def default_workers(members: int) -> int:
+    """Processes generating rows: one per core (at most 8) on PostgreSQL for N ≥ 50,000, else 1."""
+    if connection.vendor != "postgresql" or members < 50_000:
+        return 1
+    return max(1, min(8, os.cpu_count() or 1))
+
+
 def load(
     members: int,
     seed: int,
@@ -70,13 +82,22 @@ def load(
     set_indexes_aside: bool | None = None,
     progress: Callable[[int], None] | None = None,
     on_index: Callable[[str], None] | None = None,
+    workers: int | None = None,
 ) -> Result:
-    """Generate and load; indexes are set aside on PostgreSQL when the tables are empty and N ≥ 50,000."""
+    """Generate and load; indexes are set aside on PostgreSQL when the tables are empty and N ≥ 50,000.
+
+    ``workers`` processes generate the committees in parallel (PostgreSQL only; default
+    ``default_workers``): each streams its own rows through its own COPY connection.
+    """
     ids = max_ids(generate.MODELS)
     empty = not any(ids.values())
     if set_indexes_aside is None:
         set_indexes_aside = empty and members >= 50_000
     set_indexes_aside = bool(set_indexes_aside and connection.vendor == "postgresql")
+    if workers is None:
+        workers = default_workers(members)
+    if connection.vendor != "postgresql":
+        workers = 1
     with connection.cursor() as cur:
         cur.execute(f"SELECT COALESCE(MAX(card_number), '') FROM {generate.T_MEMBER.name}")
         last = cur.fetchone()[0]
@@ -86,10 +107,12 @@ def load(
         aside = schema.set_aside(tables())
     t0 = time.perf_counter()
     try:
-        sink = make_sink()
-        counter = generate.run(
-            sink, generate.Ids(ids), members, seed, years, provinces, card_base, progress=progress
-        )
+        if workers > 1:
+            counter = _parallel(members, seed, years, provinces, card_base, ids, workers, progress)
+        else:
+            counter = generate.run(
+                make_sink(), generate.Ids(ids), members, seed, years, provinces, card_base, progress=progress
+            )
         t1 = time.perf_counter()
     finally:
         if aside:
@@ -103,8 +126,117 @@ def load(
         members=counter.members,
         organizations=counter.organizations,
         subjects=counter.subjects,
-        rows=sink.rows,
+        rows=counter.rows,
         seconds_rows=t1 - t0,
         seconds_indexes=t3 - t1,
         decided=counter.decided,
     )
+
+
+def _parallel(
+    members: int,
+    seed: int,
+    years: int,
+    provinces: int | None,
+    card_base: int,
+    ids: dict[str, int],
+    workers: int,
+    progress: Callable[[int], None] | None,
+) -> generate.Counter:
+    """The provinces here, then the committees in ``workers`` forked processes (see ``generate``)."""
+    count, specs = generate.layout(members, provinces, seed)
+    params = copy_params()
+    sink = CopySink(params)
+    gen = generate.Generator(sink, generate.Ids(ids), seed, years, card_base)
+    provs = gen.provinces(count)
+    sink.close()  # committed: the workers' rows refer to the provinces
+    total = gen.counter
+    total.rows = sink.rows
+    start = dict(gen.ids.last)
+    # No connection may cross the fork: the children open their own, the parent reconnects after.
+    connections.close_all()
+    ctx = multiprocessing.get_context("fork")
+    messages: Any = ctx.Queue()
+    procs = [
+        ctx.Process(
+            target=_worker,
+            args=(k, workers, part, provs, start, seed, years, card_base, params, messages),
+            daemon=True,
+        )
+        for k, part in enumerate(generate.share(specs, workers))
+    ]
+    for p in procs:
+        p.start()
+    finished: set[int] = set()
+    try:
+        while len(finished) < workers:
+            try:
+                msg = messages.get(timeout=1.0)
+            except queue.Empty:
+                dead = [k for k, p in enumerate(procs) if k not in finished and p.exitcode is not None]
+                if dead:  # gone without a word (killed): its last messages may still be queued
+                    try:
+                        msg = messages.get(timeout=1.0)
+                    except queue.Empty:
+                        raise RuntimeError(
+                            f"Tiến trình sinh dữ liệu số {dead[0] + 1} dừng đột ngột "
+                            f"(mã thoát {procs[dead[0]].exitcode})."
+                        ) from None
+                else:
+                    continue
+            kind = msg[0]
+            if kind == "progress":
+                if progress is not None:
+                    progress(msg[1])
+            elif kind == "done":
+                _, k, counter = msg
+                finished.add(k)
+                total.members += counter.members
+                total.organizations += counter.organizations
+                total.subjects += counter.subjects
+                total.rows += counter.rows
+                for level, n in counter.decided.items():
+                    total.decided[level] += n
+            else:
+                _, k, trace = msg
+                raise RuntimeError(f"Tiến trình sinh dữ liệu số {k + 1} gặp lỗi:\n{trace}")
+    finally:
+        for p in procs:
+            if p.is_alive() and len(finished) < workers:
+                p.terminate()
+            p.join()
+    return total
+
+
+def _worker(
+    k: int,
+    workers: int,
+    specs: list[generate.GrassrootsSpec],
+    provs: list[tuple[int, str]],
+    start: dict[str, int],
+    seed: int,
+    years: int,
+    card_base: int,
+    params: dict[str, Any],
+    messages: Any,
+) -> None:
+    """Worker ``k`` of ``workers``: its committees, its share of the ids, its own COPY connection."""
+    try:
+        gen = generate.Generator(
+            CopySink(params), generate.Ids(start, k, workers), seed, years, card_base, offset=k
+        )
+        pending = 0
+
+        def report(n: int) -> None:
+            nonlocal pending
+            pending += n
+            if pending >= 5_000:
+                messages.put(("progress", pending))
+                pending = 0
+
+        generate.committees(gen, specs, provs, progress=report)
+        if pending:
+            messages.put(("progress", pending))
+        messages.put(("done", k, gen.counter))
+    except BaseException:
+        messages.put(("error", k, traceback.format_exc()))

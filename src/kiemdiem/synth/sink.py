@@ -195,13 +195,18 @@ class CopySink(Sink):
             raise self.error
 
 
+def copy_params() -> dict[str, Any]:
+    """psycopg.connect() arguments for a COPY connection of its own to Django's database."""
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    params.pop("server_side_binding", None)
+    return params
+
+
 def make_sink() -> Sink:
     if connection.vendor == "postgresql":
-        params = connection.get_connection_params()
-        params.pop("cursor_factory", None)
-        params.pop("context", None)
-        params.pop("server_side_binding", None)
-        return CopySink(params)
+        return CopySink(copy_params())
     return BulkCreateSink()
 
 
