@@ -125,7 +125,15 @@ def test_progress_against_deadlines_per_cell(ward, cycle):
 def _snapshot(appraisal):
     return (
         [
-            (r.subject.pk, r.proposed_level, r.max_level, r.level, r.reasons, r.flags, [c.code for c in r.conflicts])
+            (
+                r.subject.pk,
+                r.proposed_level,
+                r.max_level,
+                r.level,
+                r.reasons,
+                r.flags,
+                [c.code for c in r.conflicts],
+            )
             for r in appraisal.rows
         ],
         appraisal.quota,
@@ -187,3 +195,38 @@ def test_a_later_meeting_s_vote_replaces_an_earlier_one(ward, cycle):
     for user in ("office", "standing"):
         enter_paper_tally(item, ward.users[user], {"HTNV": 2})
     assert appraise(cycle).row(an).proposed_level == "HTNV"
+
+
+@pytest.mark.parametrize("order", ["cell first", "collective first"])
+def test_a_head_of_a_cell_and_of_the_standing_committee_is_checked_against_both(ward, order):  # type: ignore[no-untyped-def]
+    """Whichever position was recorded first, the head is linked to both bodies (engine: the lowest cap)."""
+    from kiemdiem.decisions import services
+    from kiemdiem.members.models import Position
+    from kiemdiem.organizations.models import CollectiveKind, LeadershipCollective
+    from kiemdiem.plans.models import SubjectKind
+    from kiemdiem.plans.services import compute_subjects, create_plan
+
+    an = ward.members["an"]
+    standing = LeadershipCollective.objects.create(
+        organization=ward.ward, kind=CollectiveKind.STANDING, name="Ban Thường vụ Đảng ủy"
+    )
+    positions = {
+        "cell": dict(title="Bí thư Chi bộ", organization=ward.cell_a),
+        "collective": dict(title="Bí thư Đảng ủy", organization=ward.ward, collective=standing),
+    }
+    for key in ("cell", "collective") if order == "cell first" else ("collective", "cell"):
+        Position.objects.create(member=an, is_head=True, start=D(2020, 1, 1), **positions[key])
+    plan = create_plan(ward.ward, number="07-KH/ĐU", issued_on=D(2020, 11, 18), year=2020)
+    compute_subjects(plan)
+    days = services._review_dates([plan])
+    facts = services._read_facts([plan], days)
+    subjects, _ = services._subjects_of_plan(
+        plan, plan.framework(), days[plan.pk], list(facts.subjects), facts, False
+    )
+    by_id = {s.id: s for s in subjects}
+    head = str(plan.subjects.get(member=an).pk)
+    cell = str(plan.subjects.get(kind=SubjectKind.CELL, organization=ward.cell_a).pk)
+    collective = str(plan.subjects.get(kind=SubjectKind.LEADERSHIP_COLLECTIVE, collective=standing).pk)
+    named = {by_id[head].heads} | {b for b in (cell, collective) if by_id[b].heads == head}
+    assert named == {cell, collective}
+    assert by_id[head].heads == min(cell, collective, key=int)  # the same whatever the order

@@ -170,6 +170,32 @@ def test_a_head_01_head_named_by_the_collective_is_capped_too():
     assert result(run(A, [head, lc], DAY), "h")["level"] == "HTTNV"
 
 
+def test_a_head_01_head_of_two_bodies_is_not_above_either_whatever_the_order():
+    """A head of the standing committee (HTXSNV) who is also secretary of a cell (HTTNV) is HTTNV.
+
+    HD 21: the head is not classified above the collective or organization they head: every body.
+    """
+    lc = {"id": "lc", "kind": "leadership_collective", "grades": XS}
+    cell = {"id": "cb1", "kind": "cell", "grades": XS, "members_levels": {"HTNV": 10}}
+    for head_names, body_names in (("lc", "cb1"), ("cb1", "lc")):
+        head = {"id": "h", "kind": "leader", "heads": head_names, "grades": XS}
+        bodies = [{**b, "heads": "h"} if b["id"] == body_names else b for b in (lc, cell)]
+        response = run(A, [head, *bodies], DAY)
+        assert result(response, "lc")["level"] == "HTXSNV"
+        assert result(response, "cb1")["level"] == "HTTNV"  # A-LV-02: its members are not HTTNV
+        r = result(response, "h")
+        assert r["level"] == "HTTNV" and "A-HEAD-01" in rules_of(r), head_names
+
+
+def test_a_head_01_two_bodies_naming_the_same_head_both_cap_them():
+    head = {"id": "h", "kind": "leader", "grades": XS}
+    lc = {"id": "lc", "kind": "leadership_collective", "grades": XS, "heads": "h"}
+    cell = {"id": "cb1", "kind": "cell", "grades": XS, "members_levels": {"HTNV": 10}, "heads": "h"}
+    assert result(run(A, [head, lc, cell], DAY), "h")["level"] == "HTTNV"
+    assert result(run(A, [cell, lc, head], DAY), "h")["level"] == "HTTNV"
+    assert result(run(A, [head, lc], DAY), "h")["level"] == "HTXSNV"  # the collective alone: no cap
+
+
 def test_a_head_01_head_below_the_collective_is_unchanged():
     head = {"id": "h", "kind": "leader", "heads": "lc", "grades": TOT}
     lc = {"id": "lc", "kind": "leadership_collective", "grades": XS}

@@ -256,7 +256,7 @@ def _subjects_of_plan(
     by_coll = {r[6]: str(r[0]) for r in rows if r[2] == SubjectKind.LEADERSHIP_COLLECTIVE}
     grassroots = next((str(r[0]) for r in rows if r[2] == SubjectKind.GRASSROOTS_ORG), None)
     plan_members = {r[3] for r in rows if r[3]}
-    heads: dict[int, str] = {}
+    heads: dict[int, set[str]] = defaultdict(set)  # member → every body they head on the day
     coll_members: dict[int, set[int]] = defaultdict(set)
     for member_id in plan_members & f.positions.keys():
         for collective_id, organization_id, is_head, start, end in f.positions[member_id]:
@@ -267,7 +267,7 @@ def _subjects_of_plan(
             if is_head:
                 target = by_coll.get(collective_id) if collective_id else by_org.get(organization_id)
                 if target is not None:
-                    heads.setdefault(member_id, target)
+                    heads[member_id].add(target)
 
     def discipline(member_id: int) -> list[tuple[Any, ...]]:
         return [d for d in f.disciplines.get(member_id, ()) if year_start <= d[1] <= day]
@@ -314,7 +314,10 @@ def _subjects_of_plan(
             if level:
                 s.previous_level = LEVEL_BY_CODE[level]
             s.cell = by_org.get(cell_id)
-            s.heads = heads.get(member_id)
+            bodies = heads.get(member_id)
+            if bodies:
+                # One body on the individual (the contract's ``heads``); any other names them (below).
+                s.heads = min(bodies, key=int)
             key: tuple[str, int] = ("m", member_id)
         elif kind == SubjectKind.CELL:
             s.parent = grassroots
@@ -329,6 +332,16 @@ def _subjects_of_plan(
         if key in shortcomings:
             s.shortcomings_total, s.shortcomings_remedied = shortcomings[key]
         out.append(s)
+    several = {m: b for m, b in heads.items() if len(b) > 1}
+    if several:  # a head of several bodies is checked against each (rules.engine._apply_heads)
+        by_id = {s.id: s for s in out}
+        by_member = {r[3]: str(r[0]) for r in rows if r[3] and r[3] in several}
+        for member_id, bodies in several.items():
+            head = by_member.get(member_id)
+            for body in bodies:
+                target = by_id.get(body)
+                if head is not None and target is not None and body != by_id[head].heads:
+                    target.heads = target.heads or head
     groups = {g: GroupSettings(outstanding) for g in {s.group for s in out if s.group}}
     return out, groups
 

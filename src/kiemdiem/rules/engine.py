@@ -342,13 +342,13 @@ def individuals(
     collective_kinds = COLLECTIVE_KINDS
     collectives: list[int] = []
     heads: list[tuple[int, str]] = []
-    collective_heads: dict[str, str] = {}
+    collective_heads: dict[str, list[str]] = {}
     add = tally.add
     for i, s in enumerate(subjects):
         if s.kind in collective_kinds:
             collectives.append(i)
             if s.heads is not None:
-                collective_heads[s.heads] = s.id
+                collective_heads.setdefault(s.heads, []).append(s.id)
             continue
         key = evaluate(s, ctx)
         o = get(key)
@@ -416,13 +416,18 @@ def _apply_heads(
     subjects: Sequence[Subject],
     outcomes: list[Any],
     heads: list[tuple[int, str]],
-    collective_heads: dict[str, str],
+    collective_heads: dict[str, list[str]],
     cache: dict[tuple[Any, ...], Outcome],
     tally: Tally,
 ) -> None:
     """Head not above the collective they head (A-HEAD-01; B-HEAD-U1 and C-HEAD-U1 per parameter).
 
     ``heads`` on an individual names the collective they head; ``heads`` on a collective names its head.
+    A head of several bodies (e.g. the secretary of a grassroots committee who is also secretary of one
+    of its cells) is checked against each of them: HD 21 Tiết 4 Điểm B Mục II says the head is not
+    classified above the collective or organization they head, which holds for every body headed, so
+    the result is the lowest of the caps whatever the order (reading chosen here; the contract's
+    ``heads`` names one body per subject, the other bodies name the head).
     """
     rule_id = framework.parameters["head_cap"].rules[0]
     cap = bool(framework.param("head_cap"))
@@ -436,11 +441,14 @@ def _apply_heads(
         elif s.id in collective_heads:
             head_index[s.id] = i
     pairs = list(heads)
-    known = {i for i, _ in heads}
-    for head_id, collective_id in collective_heads.items():
+    known = set(heads)
+    for head_id, collective_ids in collective_heads.items():
         i = head_index.get(head_id)
-        if i is not None and i not in known:
-            pairs.append((i, collective_id))
+        if i is None:
+            continue
+        for collective_id in collective_ids:
+            if (i, collective_id) not in known:
+                pairs.append((i, collective_id))
     for i, collective_id in pairs:
         o = outcomes[i]
         if o is None or not o.classified:

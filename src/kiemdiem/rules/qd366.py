@@ -1184,7 +1184,7 @@ def bulk_individuals(
     collective_kinds = COLLECTIVE_KINDS
     collectives: list[int] = []
     heads: list[tuple[int, str]] = []
-    collective_heads: dict[str, str] = {}
+    collective_heads: dict[str, list[str]] = {}
     seen: dict[int, dict[Level | None, Any]] = {}
     for i, s in enumerate(subjects):
         kind = s.kind
@@ -1207,7 +1207,7 @@ def bulk_individuals(
             if kind in collective_kinds:
                 collectives.append(i)
                 if s.heads is not None:
-                    collective_heads[s.heads] = s.id
+                    collective_heads.setdefault(s.heads, []).append(s.id)
                 continue
             key = evaluate(s, ctx)
             o = get(key)
