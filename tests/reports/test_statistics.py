@@ -275,3 +275,14 @@ def test_empty_counts_do_not_share_their_levels(ward, year2020):
     stats = statistics(ward.ward, [year2020])
     stats.row(ward.cell_a).organizations["dang_bo_co_so"].levels["HTTNV"] += 1
     assert stats.row(ward.cell_b).organizations["dang_bo_co_so"].levels["HTTNV"] == 0
+    assert stats.row(ward.cell_a).organizations["dang_bo_co_so"].levels["HTTNV"] == 1  # kept, as in a dict
+
+
+def test_a_row_builds_only_the_organization_types_it_holds(ward, year2020):
+    stats = statistics(ward.ward, [year2020])
+    cell = stats.row(ward.cell_a)
+    assert set(cell.organizations) == {"chi_bo_truc_thuoc"}  # a subordinate cell: its own type only
+    assert cell.organizations["tap_the_lanh_dao"].total == 0  # any other type reads as empty
+    assert [t for t, _label, _c in cell.organization_types] == ["chi_bo_truc_thuoc"]
+    with pytest.raises(KeyError):
+        cell.organizations["dang_vien"]  # members are not an organization type

@@ -164,6 +164,23 @@ def _counts(v: Sequence[int] | None) -> Counts:
     return Counts(v[0], v[1], v[2], v[3], v[4], levels, v[9])
 
 
+class Populations(dict[str, "Counts"]):
+    """A row's counts per organization type: built for the types present; the others on first use.
+
+    Most organizations hold one or two of the five types (a cell: its own kind), so the empty
+    ``Counts`` of the others are not built for each of a country's 294,055 rows; reading one gives
+    (and keeps) a new empty ``Counts``, as a dict filled with every type would.
+    """
+
+    __slots__ = ()
+
+    def __missing__(self, key: str) -> Counts:
+        if key not in ORG_TYPE_LABELS:
+            raise KeyError(key)
+        counts = self[key] = Counts()
+        return counts
+
+
 @dataclass(slots=True)
 class Row:
     """One organization of the table; its counts are those of its whole subtree."""
@@ -171,11 +188,12 @@ class Row:
     organization: Organization
     depth: int
     members: Counts
-    organizations: dict[str, Counts]
+    organizations: Populations
 
     @property
     def organization_types(self) -> list[tuple[str, str, Counts]]:
-        return [(t, label, self.organizations[t]) for t, label in ORG_TYPES if self.organizations[t].total]
+        present = self.organizations
+        return [(t, label, c) for t, label in ORG_TYPES if (c := present.get(t)) is not None and c.total]
 
 
 @dataclass
@@ -398,7 +416,7 @@ def _rows(root: Organization, year: int, groups: list[tuple[Any, ...]]) -> list[
     rows = []
     for o in orgs:
         t = totals.get(o.id, empty)
-        organizations = {k: _counts(t.get(k)) for k, _ in ORG_TYPES}
+        organizations = Populations((k, _counts(v)) for k, v in t.items() if k in ORG_TYPE_LABELS)
         rows.append(Row(o, o.path.count("/") - base_depth, _counts(t.get(MEMBERS)), organizations))
     return rows
 
