@@ -91,3 +91,19 @@ def test_text_that_looks_like_a_formula_is_exported_as_text_and_round_trips(ward
     assert cell.data_type == "s" and cell.value == an.workplace
     result = import_members(csv_file(data, name="x.xlsx"), scope_orgs=None, dry_run=True)
     assert result.ok and result.changes[0].kinds == ["unchanged"], result.report()
+
+
+def test_formula_looking_text_in_the_csv_export_is_quoted_and_round_trips(ward):
+    an = ward.members["an"]
+    an.workplace = '=HYPERLINK("http://example.invalid","Bấm vào đây")'
+    an.residence_address = "+84 phố Huế; -1; @đâu đó"
+    an.save()
+    data = _export("csv", Member.objects.filter(pk=an.pk)).decode("utf-8-sig")
+    import csv
+
+    row = dict(zip(MEMBER_COLUMNS, list(csv.reader(io.StringIO(data)))[1], strict=True))
+    quoted = [v for v in row.values() if v.startswith("'")]
+    assert "'" + an.workplace in quoted and "'" + an.residence_address in quoted
+    assert not any(v.startswith(("=", "+", "-", "@")) for v in row.values())  # nothing Excel would run
+    result = import_members(csv_file(data.encode("utf-8-sig"), name="x.csv"), scope_orgs=None, dry_run=True)
+    assert result.ok and result.changes[0].kinds == ["unchanged"], result.report()

@@ -105,8 +105,16 @@ def write_members_xlsx(members: QuerySet[Member], out: IO[bytes], progress: Prog
     return n
 
 
+# A CSV cell starting with one of these is run as a formula by Excel/LibreOffice when the file is opened
+# (CSV injection): such text goes out with a leading apostrophe, which the importer takes off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_text(value: object) -> str:
-    return format_vn_date(value) if isinstance(value, dt.date) else str(value or "")
+    if isinstance(value, dt.date):
+        return format_vn_date(value)
+    text = str(value or "")
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def write_members_csv(members: QuerySet[Member], out: IO[bytes], progress: Progress | None = None) -> int:

@@ -215,7 +215,16 @@ def _csv_rows(data: bytes) -> list[Sequence[object]]:
         ) from exc
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    return [[_unquote(v) for v in r] for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+
+
+# The member export writes text that starts like a formula with a leading apostrophe (CSV injection,
+# members.exporting._csv_text); reading it back takes the apostrophe off.
+_QUOTED_FORMULA = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+
+
+def _unquote(value: str) -> str:
+    return value[1:] if value.startswith(_QUOTED_FORMULA) else value
 
 
 def read_rows(source: Source, filename: str | None = None) -> list[Sequence[object]]:
