@@ -19,7 +19,8 @@ from kiemdiem.accounts.scope import Scope
 
 from .models import ApiToken
 
-INVALID_TOKEN = "Mã truy cập không hợp lệ, đã bị thu hồi, hoặc tài khoản đã bị khóa."
+INVALID_TOKEN = "Mã truy cập không hợp lệ, đã hết hạn, đã bị thu hồi, hoặc tài khoản đã bị khóa."
+MUST_CHANGE_PASSWORD = "Bạn cần đổi mật khẩu ban đầu trên giao diện web trước khi dùng API."
 CSRF_FAILED = "Thiếu hoặc sai mã CSRF: khi dùng phiên đăng nhập, hãy gửi tiêu đề X-CSRFToken."
 
 
@@ -53,7 +54,12 @@ class SessionAuth(APIKeyCookie):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = request.user
-        return user if user.is_authenticated and user.is_active else None
+        if not (user.is_authenticated and user.is_active):
+            return None
+        if getattr(user, "must_change_password", False):
+            # The web pages send such a user to the password change first; the API must not be a way round.
+            raise HttpError(403, MUST_CHANGE_PASSWORD)
+        return user
 
 
 token_auth = TokenAuth()

@@ -1,6 +1,8 @@
 """API access tokens (mã truy cập API).
 
 Only a SHA-256 hash of each token is stored: the token itself is shown once, when it is issued.
+Every token expires (``DEFAULT_DAYS`` after it is issued unless asked otherwise, at most
+``MAX_DAYS``): a forgotten token on some server stops working by itself.
 A fast hash is enough here because tokens are 256-bit random strings, not passwords a person chose;
 it also lets a request find its token with one indexed lookup.
 """
@@ -18,6 +20,8 @@ from django.utils import timezone
 TOKEN_PREFIX = "kd_"
 # last_used_at is written at most this often per token, so busy clients do not write on every request.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+DEFAULT_DAYS = 90
+MAX_DAYS = 365
 
 
 def hash_token(token: str) -> str:
@@ -26,7 +30,7 @@ def hash_token(token: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> ApiTokenQuerySet:
-        return self.filter(revoked_at__isnull=True, user__is_active=True)
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
 
 
 class ApiToken(models.Model):
@@ -45,6 +49,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField("tạo lúc", default=timezone.now, editable=False)
     last_used_at = models.DateTimeField("dùng lần cuối", null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
+    expires_at = models.DateTimeField("hết hạn lúc", editable=False)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -60,16 +65,30 @@ class ApiToken(models.Model):
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
 
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
     @classmethod
-    def issue(cls, user: object, name: str) -> tuple[ApiToken, str]:
-        """Create a token for ``user``; returns the row and the token, which is never stored."""
+    def issue(cls, user: object, name: str, days: int = DEFAULT_DAYS) -> tuple[ApiToken, str]:
+        """Create a token for ``user`` valid ``days`` days; returns the row and the token (never stored)."""
+        if not 1 <= days <= MAX_DAYS:
+            raise ValueError(f"Thời hạn của mã phải từ 1 đến {MAX_DAYS} ngày.")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        row = cls.objects.create(user=user, name=name.strip(), token_hash=hash_token(token), hint=token[:10])
+        now = timezone.now()
+        row = cls.objects.create(
+            user=user,
+            name=name.strip(),
+            token_hash=hash_token(token),
+            hint=token[:10],
+            created_at=now,
+            expires_at=now + dt.timedelta(days=days),
+        )
         return row, token
 
     @classmethod
     def find_active(cls, token: str) -> ApiToken | None:
-        """The unrevoked token of an active user matching ``token``, marking it as used."""
+        """The unrevoked, unexpired token of an active user matching ``token``, marking it as used."""
         if not token.startswith(TOKEN_PREFIX):
             return None
         row = cls.objects.active().select_related("user").filter(token_hash=hash_token(token)).first()

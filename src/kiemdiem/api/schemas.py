@@ -11,6 +11,8 @@ from pydantic import ConfigDict
 from kiemdiem.members.models import ActivityStatus, Gender
 from kiemdiem.organizations.models import CellCategory, CollectiveKind, EventKind, OrgKind
 
+from .models import DEFAULT_DAYS, MAX_DAYS
+
 PartyStatus = Literal["official", "probationary"]
 
 
@@ -234,6 +236,12 @@ class MeOut(Schema):
 
 class TokenCreate(_StrictInput):
     name: str = Field(min_length=1, max_length=100, description="Tên gợi nhớ của mã, vd: «Máy chủ báo cáo».")
+    days: int = Field(
+        DEFAULT_DAYS,
+        ge=1,
+        le=MAX_DAYS,
+        description=f"Số ngày mã còn hiệu lực (1–{MAX_DAYS}, mặc định {DEFAULT_DAYS}).",
+    )
 
 
 class TokenOut(Schema):
@@ -243,6 +251,7 @@ class TokenOut(Schema):
     created_at: dt.datetime
     last_used_at: dt.datetime | None
     revoked_at: dt.datetime | None
+    expires_at: dt.datetime = Field(description="Sau thời điểm này mã không dùng được nữa.")
 
 
 class TokenIssued(TokenOut):

@@ -119,6 +119,7 @@ def token(t: ApiToken, secret: str | None = None) -> Json:
         "created_at": t.created_at,
         "last_used_at": t.last_used_at,
         "revoked_at": t.revoked_at,
+        "expires_at": t.expires_at,
     }
     if secret is not None:
         out["token"] = secret

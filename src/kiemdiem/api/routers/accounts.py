@@ -80,14 +80,15 @@ def list_tokens(request: HttpRequest) -> list[dict]:
     summary="Tạo mã truy cập",
     description=(
         "Chỉ với phiên đăng nhập web (kèm tiêu đề X-CSRFToken), không bằng một mã khác: mã bị lộ "
-        "không thể tự sinh thêm mã. Mã đầy đủ chỉ hiện một lần trong trả lời này."
+        "không thể tự sinh thêm mã. Mã đầy đủ chỉ hiện một lần trong trả lời này. Mã hết hạn sau "
+        "`days` ngày (mặc định 90, tối đa 365)."
     ),
 )
 def create_token(request: HttpRequest, payload: TokenCreate) -> Status:
     user = request.auth  # type: ignore[attr-defined]
     if user.must_change_password:
         raise HttpError(403, MUST_CHANGE_PASSWORD)
-    row, secret = ApiToken.issue(user, payload.name)
+    row, secret = ApiToken.issue(user, payload.name, payload.days)
     return Status(201, serialize.token(row, secret))
 
 

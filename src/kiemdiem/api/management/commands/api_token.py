@@ -1,4 +1,4 @@
-"""``kiemdiem api_token USERNAME [--name NAME]``: issue an API token and print it once."""
+"""``kiemdiem api_token USERNAME [--name NAME] [--days N]``: issue an API token and print it once."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
-from kiemdiem.api.models import ApiToken
+from kiemdiem.api.models import DEFAULT_DAYS, MAX_DAYS, ApiToken
 
 
 class Command(BaseCommand):
@@ -16,6 +17,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username", help="Tên đăng nhập của tài khoản.")
         parser.add_argument("--name", default="Dòng lệnh", help="Tên gợi nhớ của mã (mặc định: «Dòng lệnh»).")
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=DEFAULT_DAYS,
+            help=f"số ngày mã còn hiệu lực (1–{MAX_DAYS}, mặc định {DEFAULT_DAYS})",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         User = get_user_model()
@@ -28,6 +35,11 @@ class Command(BaseCommand):
         name = options["name"].strip()
         if not name or len(name) > 100:
             raise CommandError("Tên gợi nhớ của mã cần từ 1 đến 100 ký tự.")
-        row, token = ApiToken.issue(user, name)
-        self.stderr.write(f"Đã tạo mã «{row.name}» cho {user.username}. Hãy lưu lại: mã không hiện lại được.")
+        if not 1 <= options["days"] <= MAX_DAYS:
+            raise CommandError(f"Thời hạn của mã phải từ 1 đến {MAX_DAYS} ngày.")
+        row, token = ApiToken.issue(user, name, options["days"])
+        self.stderr.write(
+            f"Đã tạo mã «{row.name}» cho {user.username}, hết hạn lúc {timezone.localtime(row.expires_at):%H:%M %d/%m/%Y}. "
+            "Hãy lưu lại: mã không hiện lại được."
+        )
         self.stdout.write(token)
