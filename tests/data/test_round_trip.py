@@ -97,9 +97,15 @@ def test_formula_looking_text_in_the_csv_export_is_quoted_and_round_trips(ward):
     an = ward.members["an"]
     an.workplace = '=HYPERLINK("http://example.invalid","Bấm vào đây")'
     an.residence_address = "+84 phố Huế; -1; @đâu đó"
+    ward.members["binh"].residence_address = "'-5 Hàng Bông' (chép từ Excel)"
+    ward.members["binh"].save()
     an.save()
     data = _export("csv", Member.objects.filter(pk=an.pk)).decode("utf-8-sig")
     import csv
+
+    both = _export("csv", Member.objects.filter(pk__in=[an.pk, ward.members["binh"].pk]))
+    result = import_members(csv_file(both, name="x.csv"), scope_orgs=None, dry_run=True)
+    assert result.ok and {tuple(c.kinds) for c in result.changes} == {("unchanged",)}, result.report()
 
     row = dict(zip(MEMBER_COLUMNS, list(csv.reader(io.StringIO(data)))[1], strict=True))
     quoted = [v for v in row.values() if v.startswith("'")]

@@ -61,8 +61,10 @@ def test_two_workers_load_the_same_data_set_as_one() -> None:
     content_one = _content()
     cards_one = set(Member.objects.values_list("card_number", flat=True))
     reset()
-    two = load(MEMBERS, 5, workers=2)
+    reported: list[int] = []
+    two = load(MEMBERS, 5, workers=2, progress=reported.append)
     content_two = _content()
+    assert sum(reported) == MEMBERS  # the progress bar reaches the end
 
     assert two.members == one.members == MEMBERS
     assert (two.organizations, two.subjects, two.rows, two.decided) == (
@@ -96,3 +98,26 @@ def test_a_failing_worker_stops_the_load_with_a_vietnamese_error(monkeypatch) ->
         load(MEMBERS, 6, workers=2)
     # The parent's connection works again after the workers.
     assert Organization.objects.filter(code="S6-TW").exists()
+
+
+def test_a_worker_killed_from_outside_stops_the_load(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    original = generate.Generator.grassroots
+
+    def die_on_the_third(self, spec, province):  # type: ignore[no-untyped-def]
+        if spec.index == 2:
+            os._exit(3)  # as the kernel's OOM killer would: no message, no cleanup
+        return original(self, spec, province)
+
+    monkeypatch.setattr(generate.Generator, "grassroots", die_on_the_third)
+    with pytest.raises(RuntimeError, match=r"Tiến trình sinh dữ liệu số . dừng đột ngột \(mã thoát 3\)"):
+        load(MEMBERS, 8, workers=2)
+
+
+def test_inside_a_transaction_the_load_runs_in_one_process() -> None:
+    from django.db import transaction
+
+    with transaction.atomic():
+        result = load(MEMBERS, 9, workers=2)
+        assert Member.objects.count() == result.members == MEMBERS  # the transaction is still usable

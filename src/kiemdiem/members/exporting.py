@@ -107,7 +107,7 @@ def write_members_xlsx(members: QuerySet[Member], out: IO[bytes], progress: Prog
 
 # A CSV cell starting with one of these is run as a formula by Excel/LibreOffice when the file is opened
 # (CSV injection): such text goes out with a leading apostrophe, which the importer takes off again.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")  # and the apostrophe itself: lossless
 
 
 def _csv_text(value: object) -> str:

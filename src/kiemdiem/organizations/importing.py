@@ -220,7 +220,7 @@ def _csv_rows(data: bytes) -> list[Sequence[object]]:
 
 # The member export writes text that starts like a formula with a leading apostrophe (CSV injection,
 # members.exporting._csv_text); reading it back takes the apostrophe off.
-_QUOTED_FORMULA = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+_QUOTED_FORMULA = ("'=", "'+", "'-", "'@", "'\t", "'\r", "''")
 
 
 def _unquote(value: str) -> str:

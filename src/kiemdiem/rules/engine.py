@@ -330,11 +330,11 @@ def individuals(
     cache: dict[tuple[Any, ...], Outcome],
     outcomes: list[Any],
     tally: Tally,
-) -> tuple[list[int], list[tuple[int, str]], dict[str, str]]:
+) -> tuple[list[int], list[tuple[int, str]], dict[str, list[str]]]:
     """Evaluate every individual (the generic loop; a framework may provide a faster ``bulk_individuals``).
 
     Returns the indices of collectives (classified later), the (index, collective id) of heads, and the
-    heads named by collectives (head id → collective id).
+    heads named by collectives (head id → the collectives naming them).
     """
     evaluate = framework.evaluate_individual
     assert evaluate is not None

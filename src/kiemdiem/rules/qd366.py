@@ -1164,7 +1164,7 @@ def bulk_individuals(
     cache: dict[tuple[Any, ...], Any],
     outcomes: list[Any],
     tally: Tally,
-) -> tuple[list[int], list[tuple[int, str]], dict[str, str]]:
+) -> tuple[list[int], list[tuple[int, str]], dict[str, list[str]]]:
     """The hot loop: plain members and members outside the political system, with quota counts.
 
     Same contract and result as ``engine.individuals``. A plain member (no head role, active, not new, no

@@ -17,7 +17,8 @@ Deterministic for a seed: every grassroots committee has its own ``random.Random
 (PostgreSQL, large N) the committees are shared out among that many processes, each with its own
 COPY connection; worker k of W takes every W-th id of each table (and every W-th card number)
 starting at k + 1, so ids never collide and the content of every committee is the same whatever W;
-only the ids and card numbers depend on W (same seed and W, same data).
+only the ids and what is derived from them depend on W — card and citizen id numbers, the
+organizations' ``path`` and so the order of committees by path (same seed and W, same data).
 """
 
 from __future__ import annotations

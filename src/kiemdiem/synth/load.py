@@ -71,7 +71,7 @@ def default_workers(members: int) -> int:
     """Processes generating rows: one per core (at most 8) on PostgreSQL for N ≥ 50,000, else 1."""
     if connection.vendor != "postgresql" or members < 50_000:
         return 1
-    return max(1, min(8, os.cpu_count() or 1))
+    return max(1, min(8, len(os.sched_getaffinity(0))))
 
 
 def load(
@@ -96,7 +96,8 @@ def load(
     set_indexes_aside = bool(set_indexes_aside and connection.vendor == "postgresql")
     if workers is None:
         workers = default_workers(members)
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        # Forking closes this process's connections: inside a transaction that would end it.
         workers = 1
     with connection.cursor() as cur:
         cur.execute(f"SELECT COALESCE(MAX(card_number), '') FROM {generate.T_MEMBER.name}")
@@ -165,25 +166,28 @@ def _parallel(
         )
         for k, part in enumerate(generate.share(specs, workers))
     ]
-    for p in procs:
-        p.start()
     finished: set[int] = set()
+    dead_since: dict[int, float] = {}
     try:
+        for p in procs:
+            p.start()
         while len(finished) < workers:
             try:
-                msg = messages.get(timeout=1.0)
+                msg = messages.get(timeout=0.5)
             except queue.Empty:
-                dead = [k for k, p in enumerate(procs) if k not in finished and p.exitcode is not None]
-                if dead:  # gone without a word (killed): its last messages may still be queued
-                    try:
-                        msg = messages.get(timeout=1.0)
-                    except queue.Empty:
-                        raise RuntimeError(
-                            f"Tiến trình sinh dữ liệu số {dead[0] + 1} dừng đột ngột "
-                            f"(mã thoát {procs[dead[0]].exitcode})."
-                        ) from None
-                else:
+                msg = None
+            # A worker gone without its "done" (killed, out of memory): its last messages may still be
+            # queued behind the others', so it is declared lost only once the queue has run dry.
+            now = time.monotonic()
+            for k, p in enumerate(procs):
+                if k in finished or p.exitcode is None:
                     continue
+                if msg is None and now - dead_since.setdefault(k, now) > 2.0:
+                    raise RuntimeError(
+                        f"Tiến trình sinh dữ liệu số {k + 1} dừng đột ngột (mã thoát {p.exitcode})."
+                    )
+            if msg is None:
+                continue
             kind = msg[0]
             if kind == "progress":
                 if progress is not None:
@@ -202,6 +206,8 @@ def _parallel(
                 raise RuntimeError(f"Tiến trình sinh dữ liệu số {k + 1} gặp lỗi:\n{trace}")
     finally:
         for p in procs:
+            if p.pid is None:  # never started
+                continue
             if p.is_alive() and len(finished) < workers:
                 p.terminate()
             p.join()

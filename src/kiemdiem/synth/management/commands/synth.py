@@ -38,8 +38,8 @@ class Command(BaseCommand):
         n = opts["members"]
         if n < 1:
             raise CommandError("Số đảng viên phải lớn hơn 0.")
-        if opts["workers"] is not None and opts["workers"] < 1:
-            raise CommandError("Số tiến trình phải từ 1 trở lên.")
+        if opts["workers"] is not None and not 1 <= opts["workers"] <= 32:
+            raise CommandError("Số tiến trình phải từ 1 đến 32.")
         if opts["reset"]:
             self.stdout.write("Xóa dữ liệu cũ…")
             reset()
