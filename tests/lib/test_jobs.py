@@ -90,6 +90,22 @@ def test_a_job_left_too_long_is_stale(status: str, age: int, seen: str) -> None:
     assert job.load()["status"] == seen
 
 
+def test_files_of_jobs_older_than_a_week_go_when_the_next_job_is_created() -> None:
+    old = FileJob.create("van-ban", status="done")
+    old.path(".zip").write_bytes(b"PK")
+    recent = FileJob.create("van-ban", status="done")
+    recent.path(".zip").write_bytes(b"PK")
+    other_kind = FileJob.create("nhap-du-lieu", status="done")
+    week_ago = time.time() - jobs.KEEP_SECONDS - 60
+    for path in (old.state_path, old.path(".zip"), other_kind.state_path):
+        os.utime(path, (week_ago, week_ago))
+    FileJob.create("van-ban")
+    assert not old.state_path.exists() and not old.path(".zip").exists()
+    assert recent.load()["status"] == "done" and recent.path(".zip").exists()
+    assert other_kind.state_path.exists()  # purged only when a job of its own kind is created
+    assert jobs.purge("nhap-du-lieu") == 1 and not other_kind.state_path.exists()
+
+
 def test_a_queued_job_whose_files_were_deleted_is_skipped() -> None:
     """What the queue's worker runs (``execute``) does nothing for a job deleted or given up on."""
     RELEASE.set()

@@ -14,6 +14,9 @@ keyword arguments are pickled (ids and strings), and what it returns (JSON) beco
 
 A job "running" whose state file has not been touched for ``STALE_SECONDS`` died with its worker; one
 still "queued" after ``QUEUED_STALE_SECONDS`` was never picked up (no worker runs) and never will be.
+A job's files (its state, an uploaded file, a finished batch) are deleted ``KEEP_SECONDS`` after its
+state was last written, when the next job of the same kind is created: the data folder does not grow
+without end, and a finished batch stays downloadable for a week.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from django.utils.module_loading import import_string
 
 STALE_SECONDS = 300
 QUEUED_STALE_SECONDS = 3600
+KEEP_SECONDS = 7 * 24 * 3600
 # Progress is written at most this often (seconds), and always at the end of a stage.
 PROGRESS_INTERVAL = 0.5
 # The statuses of a job that is still to finish: its files are in use, it cannot be restarted.
@@ -54,6 +58,34 @@ def jobs_dir(kind: str) -> Path:
     path = Path(settings.DATA_DIR) / kind
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def purge(kind: str, now: float | None = None) -> int:
+    """Delete the files of the jobs of ``kind`` whose state was last written over ``KEEP_SECONDS`` ago.
+
+    A running job writes its state at least every ``STALE_SECONDS``, so only finished, failed or long
+    dead jobs are old enough. Returns the number of jobs deleted.
+    """
+    limit = (time.time() if now is None else now) - KEEP_SECONDS
+    folder = jobs_dir(kind)
+    deleted = 0
+    for state in folder.glob("*.json"):
+        try:
+            old = state.stat().st_mtime < limit
+        except OSError:  # deleted meanwhile by another process
+            continue
+        if old and state.stem.isalnum():
+            for path in folder.glob(f"{state.stem}*"):
+                path.unlink(missing_ok=True)
+            deleted += 1
+    # Temporary files of interrupted saves.
+    for tmp in folder.glob("*.tmp"):
+        try:
+            if tmp.stat().st_mtime < limit:
+                tmp.unlink(missing_ok=True)
+        except OSError:
+            continue
+    return deleted
 
 
 def task_path(task: Task) -> str:
@@ -90,6 +122,7 @@ class FileJob:
 
     @classmethod
     def create(cls, kind: str, /, **state: Any) -> FileJob:
+        purge(kind)
         job = cls(kind, secrets.token_hex(16))
         job.save({"status": "queued", "stage": "", "done": 0, "total": 0, "result": None, **state})
         return job
