@@ -65,10 +65,6 @@ class ApiToken(models.Model):
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
 
-    @property
-    def is_expired(self) -> bool:
-        return self.expires_at <= timezone.now()
-
     @classmethod
     def issue(cls, user: object, name: str, days: int = DEFAULT_DAYS) -> tuple[ApiToken, str]:
         """Create a token for ``user`` valid ``days`` days; returns the row and the token (never stored)."""

@@ -140,7 +140,7 @@ class _Facts:
     state: dict[int, dict[int, str]]  # year → member → level
     previous: dict[tuple[int, int], dict[int, str]]  # (organization, year) → member → last year's level
     shortcomings: dict[tuple[int, int], dict[tuple[str, int], list[int]]]  # (organization, year) → subject
-    positions: dict[int, list[tuple[Any, ...]]]  # member → positions (newest first)
+    positions: dict[int, list[tuple[Any, ...]]]  # member → positions held within the plans' days
     residence_answered: set[int]
 
 
@@ -249,6 +249,7 @@ def _read_facts_joined(plans: Sequence[Plan], days: dict[int, dt.date]) -> _Fact
     for row in (
         Position.objects.filter(Q(is_head=True) | Q(collective__isnull=False), member_id__in=members)
         .filter(Q(start=None) | Q(start__lte=last), Q(end=None) | Q(end__gte=min(days.values())))
+        .order_by()  # grouped by member below; the model's ordering would only add a sort
         .values_list("member_id", "collective_id", "organization_id", "is_head", "start", "end")
     ):
         positions[row[0]].append(row[1:])

@@ -16,7 +16,7 @@ from typing import IO
 from django.db.models import QuerySet
 
 from kiemdiem.lib.dates import format_vn_date
-from kiemdiem.organizations.importing import GUIDE_SHEET, ORG_COLUMNS, Progress
+from kiemdiem.organizations.importing import GUIDE_SHEET, ORG_COLUMNS, Progress, csv_quote
 from kiemdiem.organizations.models import CellCategory, OrgKind
 
 from .importing import MEMBER_COLUMNS
@@ -105,16 +105,10 @@ def write_members_xlsx(members: QuerySet[Member], out: IO[bytes], progress: Prog
     return n
 
 
-# A CSV cell starting with one of these is run as a formula by Excel/LibreOffice when the file is opened
-# (CSV injection): such text goes out with a leading apostrophe, which the importer takes off again.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")  # and the apostrophe itself: lossless
-
-
 def _csv_text(value: object) -> str:
     if isinstance(value, dt.date):
         return format_vn_date(value)
-    text = str(value or "")
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return csv_quote(str(value or ""))
 
 
 def write_members_csv(members: QuerySet[Member], out: IO[bytes], progress: Progress | None = None) -> int:

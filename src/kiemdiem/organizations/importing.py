@@ -218,13 +218,19 @@ def _csv_rows(data: bytes) -> list[Sequence[object]]:
     return [[_unquote(v) for v in r] for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
-# The member export writes text that starts like a formula with a leading apostrophe (CSV injection,
-# members.exporting._csv_text); reading it back takes the apostrophe off.
-_QUOTED_FORMULA = ("'=", "'+", "'-", "'@", "'\t", "'\r", "''")
+# A CSV cell starting with one of these is run as a formula by Excel/LibreOffice when the file is opened
+# (CSV injection): exports write such text with a leading apostrophe (``csv_quote``), and reading a CSV
+# takes it off again (``_unquote``). Text starting with an apostrophe gets one too, so nothing is lost.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+_QUOTED = tuple("'" + c for c in FORMULA_STARTS)
+
+
+def csv_quote(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _unquote(value: str) -> str:
-    return value[1:] if value.startswith(_QUOTED_FORMULA) else value
+    return value[1:] if value.startswith(_QUOTED) else value
 
 
 def read_rows(source: Source, filename: str | None = None) -> list[Sequence[object]]:

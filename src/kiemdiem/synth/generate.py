@@ -181,7 +181,7 @@ class Ids:
 
     def __init__(self, start: dict[str, int], offset: int = 0, stride: int = 1) -> None:
         # Worker ``offset`` of ``stride`` workers: start + offset + 1, then every stride-th id.
-        self.stride = stride
+        self.offset, self.stride = offset, stride
         self.last = {t: v + offset + 1 - stride for t, v in start.items()}
 
     def next(self, model: type) -> int:
@@ -326,14 +326,11 @@ def _weighted_level(rng: random.Random) -> str:
 
 
 class Generator:
-    def __init__(
-        self, sink: Sink, ids: Ids, seed: int, years: int = 1, card_base: int = 10_000_000, offset: int = 0
-    ) -> None:
+    def __init__(self, sink: Sink, ids: Ids, seed: int, years: int = 1, card_base: int = 10_000_000) -> None:
         self.sink, self.ids, self.seed = sink, ids, seed
         self.years = [YEAR - years + 1 + i for i in range(years)]
         # Card numbers follow the ids' striding (see ``Ids``): unique whichever worker makes them.
-        self.card_stride = ids.stride
-        self.card = card_base + offset + 1 - ids.stride
+        self.card = card_base + ids.offset + 1 - ids.stride
         self.counter = Counter()
         self.cccd = 0
         self.prev_levels: dict[int, str] = {}
@@ -489,7 +486,7 @@ class Generator:
                     workplace = _name[4:] if (_name := cells[ci][3]).startswith("Chi bộ") else _name
                     home = rng.choice(residential) if residential else None
                 pk = self.ids.next(Member)
-                self.card += self.card_stride
+                self.card += self.ids.stride
                 name = full_name(rng, male)
                 search, sort = name_keys(name)
                 cccd = ""

@@ -228,9 +228,7 @@ def _worker(
 ) -> None:
     """Worker ``k`` of ``workers``: its committees, its share of the ids, its own COPY connection."""
     try:
-        gen = generate.Generator(
-            CopySink(params), generate.Ids(start, k, workers), seed, years, card_base, offset=k
-        )
+        gen = generate.Generator(CopySink(params), generate.Ids(start, k, workers), seed, years, card_base)
         pending = 0
 
         def report(n: int) -> None:

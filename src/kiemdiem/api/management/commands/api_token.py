@@ -35,9 +35,10 @@ class Command(BaseCommand):
         name = options["name"].strip()
         if not name or len(name) > 100:
             raise CommandError("Tên gợi nhớ của mã cần từ 1 đến 100 ký tự.")
-        if not 1 <= options["days"] <= MAX_DAYS:
-            raise CommandError(f"Thời hạn của mã phải từ 1 đến {MAX_DAYS} ngày.")
-        row, token = ApiToken.issue(user, name, options["days"])
+        try:
+            row, token = ApiToken.issue(user, name, options["days"])
+        except ValueError as exc:  # the term out of range
+            raise CommandError(str(exc)) from exc
         self.stderr.write(
             f"Đã tạo mã «{row.name}» cho {user.username}, hết hạn lúc {timezone.localtime(row.expires_at):%H:%M %d/%m/%Y}. "
             "Hãy lưu lại: mã không hiện lại được."
