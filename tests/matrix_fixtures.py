@@ -41,11 +41,11 @@ def _build(w: Ward) -> None:
     from kiemdiem.reviews.models import Evidence, Review, ReviewStatus
 
     office, today = w.users["office"], timezone.localdate()
-    # A secret ballot needs three members present: one more in cell A, two more in the other cell
+    # A secret ballot needs five members present: three more in cell A, four more in the other cell
     # (members with no account, outside the ``ward`` fixture's named members).
     extra = {
-        w.cell_a: [make_member(w.cell_a, "Đỗ Văn Thêm")],
-        w.other_cell: [make_member(w.other_cell, f"Đỗ Văn Ngoài {i}") for i in (1, 2)],
+        w.cell_a: [make_member(w.cell_a, f"Đỗ Văn Thêm {i}") for i in (1, 2, 3)],
+        w.other_cell: [make_member(w.other_cell, f"Đỗ Văn Ngoài {i}") for i in (1, 2, 3, 4)],
     }
     for org, number, cell, present, individuals, boxed in (
         (w.ward, WARD_PLAN, w.cell_a, ("an", "binh"), ("an", "binh", "cuong"), "an"),

@@ -185,7 +185,7 @@ def test_the_2020_plan_runs_end_to_end(ward):
         if item is secret:
             box = open_ballot(item, cell_secretary_user)
             receipts = [cast_ballot(box, m, level) for m in present]
-            close_ballot(box, cell_secretary_user)
+            close_ballot(box, cell_secretary_user, box.counting_code)
             continue
         tally = {level: len(present)}
         enter_paper_tally(item, cell_secretary_user, tally)

@@ -146,9 +146,9 @@ def _build_cycle(w: Ward) -> None:
     from .factories import make_member
 
     office, today = w.users["office"], timezone.localdate()
-    # A secret ballot needs at least three members present: two more in each meeting's cell.
+    # A secret ballot needs at least five members present: four more in each meeting's cell.
     extra = {
-        cell.pk: [make_member(cell, f"Vũ Văn Bổ Sung {cell.code} {i}") for i in range(2)]
+        cell.pk: [make_member(cell, f"Vũ Văn Bổ Sung {cell.code} {i}") for i in range(4)]
         for cell in (w.cell_a, w.other_cell)
     }
     for org, number, cell, present, individuals in (
@@ -854,6 +854,14 @@ PAGES: dict[str, Page] = {
     "api/meeting-items/<item_id>/ballot/close": Page(
         methods={"GET": everyone(NOT_ALLOWED), "POST": Scoped(api=True, ok=REFUSED)},
         params={"item_id": "meeting_item"},
+        json={"POST": lambda w: {"counting_code": "0000-0000-0000"}},
+        writers=frozenset({"office", "secretary", "other_office"}),
+        why="no ballot was opened on these items: 422",
+    ),
+    "api/meeting-items/<item_id>/ballot/cancel": Page(
+        methods={"GET": everyone(NOT_ALLOWED), "POST": Scoped(api=True, ok=REFUSED)},
+        params={"item_id": "meeting_item"},
+        json={"POST": lambda w: {"reason": "Mở nhầm"}},
         writers=frozenset({"office", "secretary", "other_office"}),
         why="no ballot was opened on these items: 422",
     ),
@@ -1006,6 +1014,12 @@ PAGES |= {
     ),
     "hoi-nghi/muc/<int:pk>/dong-phieu/": post_only(
         Scoped(ok=REDIRECT), params={"pk": "unballoted_item"}, why="no ballot to close: refused"
+    ),
+    "hoi-nghi/muc/<int:pk>/huy-phieu/": post_only(
+        Scoped(ok=REDIRECT), params={"pk": "unballoted_item"}, why="no ballot to cancel: refused"
+    ),
+    "hoi-nghi/<int:pk>/kiem-phieu/": post_only(
+        Scoped(ok=REDIRECT), params={"pk": "cycle_meeting"}, why="no counting code: refused"
     ),
     "hoi-nghi/muc/<int:pk>/so-phieu/": get_post(
         Scoped(), params={"pk": "cycle_item"}, why="counts only (JSON), for the meeting's runners"

@@ -110,7 +110,10 @@ def box(ward, meeting, as_token):  # type: ignore[no-untyped-def]
     response = as_token("secretary").post(f"/api/meeting-items/{item.pk}/ballot")
     assert response.status_code == 201, response.content
     assert response.json()["roll"] == 5 and response.json()["voted"] == 0
-    return BallotBox.objects.get(pk=response.json()["id"])
+    opened = BallotBox.objects.get(pk=response.json()["id"])
+    opened.code = response.json()["counting_code"]  # shown once, never stored
+    assert len(opened.code) == 14
+    return opened
 
 
 @pytest.mark.parametrize("role", ["standing", "member", "residence", "higher", "other_office"])
@@ -131,10 +134,12 @@ def test_a_voter_votes_once_for_him_or_herself_and_gets_a_receipt(ward, box, as_
     assert set(response.json()) == {"receipt"}
     second = client.post(f"/api/ballots/{box.pk}/vote", {"level": "KHTNV"})
     assert second.status_code == 409 and second.json()["detail"] == "Đồng chí đã bỏ phiếu."
-    assert Ballot.objects.filter(box=box).count() == 1 and Ballot.objects.get(box=box).level == "HTTNV"
+    assert Ballot.objects.filter(box=box).count() == 1
     assert client.get(f"/api/ballots/{box.pk}").json()["i_have_voted"] is True
-    assert client.post(f"/api/ballots/{box.pk}/receipt", {"code": code.lower()}).json() == {"counted": True}
-    assert client.post(f"/api/ballots/{box.pk}/receipt", {"code": "00000000"}).json() == {"counted": False}
+    checked = client.post(f"/api/ballots/{box.pk}/receipt", {"code": code.lower()}).json()
+    assert checked == {"counted": True, "state": "in_box"}
+    missing = client.post(f"/api/ballots/{box.pk}/receipt", {"code": "00000000"}).json()
+    assert missing == {"counted": False, "state": "unknown"}
 
 
 @pytest.mark.parametrize("role", ["office", "standing", "residence", "higher", "other_office"])
@@ -185,8 +190,10 @@ def test_results_only_after_closing_and_only_above_the_minimum(ward, meeting, bo
     as_token("member").post(f"/api/ballots/{box.pk}/vote", {"level": "HTXSNV"})
     as_token("secretary").post(f"/api/ballots/{box.pk}/vote", {"level": "HTTNV"})
     item = box.item
-    refused = as_token("secretary").post(f"/api/meeting-items/{item.pk}/ballot/close")
-    assert refused.status_code == 422 and "ít nhất 3 phiếu" in detail(refused)  # 2 ballots < 3
+    url = f"/api/meeting-items/{item.pk}/ballot/close"
+    assert as_token("secretary").post(url, {}).status_code == 422  # no counting code
+    refused = as_token("secretary").post(url, {"counting_code": box.code})
+    assert refused.status_code == 422 and "ít nhất 5 phiếu" in detail(refused)  # 2 ballots < 5
     detail_ = as_token("office").get(f"/api/meetings/{meeting.pk}").json()
     row = next(i for i in detail_["items"] if i["id"] == item.pk)
     assert row["vote"]["totals"] is None and row["proposed_level"] == ""
@@ -205,7 +212,10 @@ def test_results_as_totals_once_enough_have_voted(ward, meeting, box, as_token):
     for username in voters:
         assert as_token(username).post(f"/api/ballots/{box.pk}/vote", {"level": "HTTNV"}).status_code == 200
     item = box.item
-    closed = as_token("office").post(f"/api/meeting-items/{item.pk}/ballot/close").json()
+    url = f"/api/meeting-items/{item.pk}/ballot/close"
+    wrong = as_token("office").post(url, {"counting_code": "0000-0000-0001"})
+    assert wrong.status_code == 422 and "Mã kiểm phiếu không đúng" in detail(wrong)
+    closed = as_token("office").post(url, {"counting_code": box.code}).json()
     assert closed["totals"] == {"HTXSNV": 0, "HTTNV": 5, "HTNV": 0, "KHTNV": 0}
     assert MeetingItem.objects.get(pk=item.pk).proposed_level == "HTTNV"
     row = next(
@@ -220,9 +230,9 @@ def test_closing_the_meeting_needs_every_box_closed(ward, meeting, box, as_token
     client = as_token("secretary")
     refused = client.post(f"/api/meetings/{meeting.pk}/close", {"minutes": "Diễn biến"})
     assert refused.status_code == 422 and "hòm phiếu" in detail(refused)
-    for entry in VoterRollEntry.objects.filter(box=box)[:3]:
+    for entry in VoterRollEntry.objects.filter(box=box):
         cast_ballot(box, entry.member, "HTTNV")
-    client.post(f"/api/meeting-items/{box.item_id}/ballot/close")
+    client.post(f"/api/meeting-items/{box.item_id}/ballot/close", {"counting_code": box.code})
     assert as_token("member").post(f"/api/meetings/{meeting.pk}/close", {}).status_code == 403
     closed = client.post(f"/api/meetings/{meeting.pk}/close", {"minutes": "Diễn biến"})
     assert closed.status_code == 200 and closed.json()["status"] == "da_ket_thuc"
@@ -231,3 +241,15 @@ def test_closing_the_meeting_needs_every_box_closed(ward, meeting, box, as_token
     late = client.post(f"/api/meeting-items/{item.pk}/criticism", {"what": "Muộn"})
     assert late.status_code == 422 and "đã kết thúc" in detail(late)
     assert cycle_state() == before
+
+
+def test_a_box_is_cancelled_with_a_reason_and_the_subject_can_be_voted_again(ward, meeting, box, as_token):
+    as_token("member").post(f"/api/ballots/{box.pk}/vote", {"level": "HTXSNV"})
+    url = f"/api/meeting-items/{box.item_id}/ballot/cancel"
+    assert as_token("member").post(url, {"reason": "x"}).status_code in (403, 404)
+    assert as_token("secretary").post(url, {"reason": ""}).status_code == 422
+    done = as_token("secretary").post(url, {"reason": "Mở nhầm đối tượng"})
+    assert done.status_code == 200 and done.json()["vote"]["mode"] == ""
+    assert not BallotBox.objects.exists() and not Ballot.objects.exists()
+    again = as_token("secretary").post(f"/api/meeting-items/{box.item_id}/ballot")
+    assert again.status_code == 201 and again.json()["counting_code"] not in (None, box.code)

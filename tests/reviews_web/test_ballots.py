@@ -3,7 +3,7 @@ from __future__ import annotations
 from kiemdiem.reviews.models import Ballot, VoterRollEntry
 from kiemdiem.reviews.services import cast_ballot, close_ballot, open_ballot
 
-from ..factories import make_user
+from ..factories import make_member, make_user
 
 
 def _box(ward, meeting):  # type: ignore[no-untyped-def]
@@ -24,11 +24,32 @@ def test_member_votes_once_gets_a_receipt_and_the_second_vote_is_refused(ward, m
     second = client.post(f"/phieu/{box.pk}/", {"level": "KHTNV"})
     assert second.status_code == 409 and "Đồng chí đã bỏ phiếu." in second.content.decode()
     assert Ballot.objects.filter(box=box).count() == 1
-    assert Ballot.objects.get(box=box).level == "HTTNV"
+    assert len(code.replace("-", "")) == 16  # 80 bits
     checked = client.post(f"/phieu/{box.pk}/kiem-tra/", {"code": code.lower()}).content.decode()
-    assert "Phiếu có mã này đã được tính." in checked
+    assert "Phiếu có mã này đang ở trong hòm phiếu" in checked
     wrong = client.post(f"/phieu/{box.pk}/kiem-tra/", {"code": "00000000"}).content.decode()
     assert "Không tìm thấy phiếu có mã này" in wrong
+    for entry in VoterRollEntry.objects.filter(box=box, has_voted=False):
+        cast_ballot(box, entry.member, "HTNV")
+    close_ballot(box, ward.users["secretary"], box.counting_code)
+    checked = client.post(f"/phieu/{box.pk}/kiem-tra/", {"code": code}).content.decode()
+    assert "Phiếu có mã này đã được tính." in checked
+
+
+def test_receipt_checks_are_throttled(ward, meeting, login):
+    box = _box(ward, meeting)
+    client = login("member")
+    for _ in range(10):
+        assert "Không tìm thấy" in client.post(f"/phieu/{box.pk}/kiem-tra/", {"code": "1234"}).content.decode()
+    body = client.post(f"/phieu/{box.pk}/kiem-tra/", {"code": "1234"}).content.decode()
+    assert "thử lại sau 10 phút" in body and "Không tìm thấy" not in body
+
+
+def test_the_ballot_page_states_the_limits_of_secrecy(ward, meeting, login):
+    box = _box(ward, meeting)
+    body = login("member").get(f"/phieu/{box.pk}/").content.decode()
+    assert "tất cả cùng chọn một mức" in body and "phiếu của người còn lại cũng lộ ra" in body
+    assert "ít nhất 5 phiếu" in body
 
 
 def test_ballot_page_shows_only_the_levels(ward, meeting, login):
@@ -52,14 +73,16 @@ def test_who_is_not_on_the_roll_cannot_vote(ward, meeting, login):
 
 
 def test_bad_level_and_closed_box_are_refused_in_vietnamese(ward, meeting, login):
+    meeting.attendees.add(make_member(ward.cell_a, "Lê Văn Sáu"))  # six present: five can vote, one late
     box = _box(ward, meeting)
     client = login("member")
     body = client.post(f"/phieu/{box.pk}/", {"level": "TOP"}).content.decode()
     assert "Mức xếp loại không hợp lệ." in body
-    for entry in VoterRollEntry.objects.filter(box=box).exclude(member=ward.members["an"])[:3]:
+    for entry in VoterRollEntry.objects.filter(box=box).exclude(member=ward.members["an"]):
         cast_ballot(box, entry.member, "HTTNV")
-    close_ballot(box, ward.users["secretary"])
+    close_ballot(box, ward.users["secretary"], box.counting_code)
     assert "Hòm phiếu đã đóng." in client.get(f"/phieu/{box.pk}/").content.decode()
     refused = client.post(f"/phieu/{box.pk}/", {"level": "HTTNV"})
     assert refused.status_code == 409 and "Hòm phiếu đã đóng." in refused.content.decode()
-    assert Ballot.objects.filter(box=box).count() == 3  # the bad and the late vote added nothing
+    item = box.item.__class__.objects.get(pk=box.item_id)
+    assert item.result["voters"] == 5  # the bad and the late vote added nothing

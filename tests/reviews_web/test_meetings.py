@@ -121,7 +121,11 @@ def test_bad_tally_input_gets_vietnamese_errors_and_changes_nothing(ward, meetin
 def test_secret_ballot_from_the_secretary_side_shows_counts_never_votes(ward, meeting, login):
     item = meeting.items.get(subject__member=ward.members["an"])
     client = login("secretary")
-    client.post(f"/hoi-nghi/muc/{item.pk}/mo-phieu/")
+    opened = client.post(f"/hoi-nghi/muc/{item.pk}/mo-phieu/")
+    # the counting code is shown once, in the response itself (not in a message kept in the session)
+    assert opened.status_code == 200 and "Mã kiểm phiếu của hội nghị" in opened.content.decode()
+    code = opened.content.decode().split("data-counting-code>")[1].split("<")[0]
+    assert code not in client.get(f"/hoi-nghi/{meeting.pk}/").content.decode()
     box = item.__class__.objects.get(pk=item.pk).ballot_box
     cast_ballot(box, ward.members["an"], "HTXSNV")
     cast_ballot(box, ward.members["binh"], "KHTNV")
@@ -134,36 +138,73 @@ def test_secret_ballot_from_the_secretary_side_shows_counts_never_votes(ward, me
     # nor who has voted: no voter's name in the vote part of the item
     vote_part = section.split("Biểu quyết đề xuất")[1]
     assert "Trần Thị Bình" not in vote_part and "Nguyễn Văn An" not in vote_part
-    refused = client.post(f"/hoi-nghi/muc/{item.pk}/dong-phieu/", follow=True).content.decode()
-    assert "cần ít nhất 3 phiếu" in refused  # 2 ballots: counting would expose the voters
+    url = f"/hoi-nghi/muc/{item.pk}/dong-phieu/"
+    refused = client.post(url, {"counting_code": code}, follow=True).content.decode()
+    assert "cần ít nhất 5 phiếu" in refused  # 2 ballots: counting would expose the voters
     section = _section(client.get(f"/hoi-nghi/{meeting.pk}/").content.decode(), item)
     assert "phiếu</li>" not in section and "2/5" in section
 
 
-def test_results_after_closing_are_totals_only(ward, meeting, login):
-    item = meeting.items.get(subject__member=ward.members["an"])
-    box = open_ballot(item, ward.users["secretary"])
-    members = [e.member for e in VoterRollEntry.objects.filter(box=box)]
-    for m, level in zip(members, ["HTTNV", "HTTNV", "HTXSNV", "HTNV"], strict=False):
-        cast_ballot(box, m, level)
-    client = login("secretary")
-    client.post(f"/hoi-nghi/muc/{item.pk}/dong-phieu/")
-    body = client.get(f"/hoi-nghi/{meeting.pk}/").content.decode()
-    assert "Hoàn thành tốt nhiệm vụ: 2 phiếu" in body and "Hoàn thành xuất sắc nhiệm vụ: 1 phiếu" in body
-    assert "Kết quả biểu quyết: Hoàn thành tốt nhiệm vụ" in body
-    assert Ballot.objects.filter(box=box).count() == 4
-
-
-def test_closing_the_meeting_needs_closed_boxes_and_then_refuses_changes(ward, meeting, login):
-    item = meeting.items.get(subject__member=ward.members["an"])
-    client = login("secretary")
-    client.post(f"/hoi-nghi/muc/{item.pk}/mo-phieu/")
-    body = client.post(f"/hoi-nghi/{meeting.pk}/ket-thuc/", {"minutes": "Hội nghị diễn ra"}, follow=True)
-    assert "Còn hòm phiếu chưa đóng." in body.content.decode()
+def _open_and_fill(client, item, levels):  # type: ignore[no-untyped-def]
+    """Open a box through the page, have the roll vote ``levels``; returns the box and the counting code."""
+    body = client.post(f"/hoi-nghi/muc/{item.pk}/mo-phieu/").content.decode()
+    code = body.split("data-counting-code>")[1].split("<")[0] if "data-counting-code>" in body else None
     box = item.__class__.objects.get(pk=item.pk).ballot_box
-    for entry in VoterRollEntry.objects.filter(box=box)[:3]:
+    for entry, level in zip(VoterRollEntry.objects.filter(box=box), levels, strict=False):
+        cast_ballot(box, entry.member, level)
+    return box, code
+
+
+def test_results_after_counting_are_totals_only(ward, meeting, login):
+    item = meeting.items.get(subject__member=ward.members["an"])
+    client = login("secretary")
+    box, code = _open_and_fill(client, item, ["HTTNV", "HTTNV", "HTXSNV", "HTNV", "HTTNV"])
+    wrong = client.post(f"/hoi-nghi/muc/{item.pk}/dong-phieu/", {"counting_code": "ZZZZ"}, follow=True)
+    assert "Mã kiểm phiếu không đúng" in wrong.content.decode()
+    client.post(f"/hoi-nghi/muc/{item.pk}/dong-phieu/", {"counting_code": code.lower()})
+    body = client.get(f"/hoi-nghi/{meeting.pk}/").content.decode()
+    assert "Hoàn thành tốt nhiệm vụ: 3 phiếu" in body and "Hoàn thành xuất sắc nhiệm vụ: 1 phiếu" in body
+    assert "Kết quả biểu quyết: Hoàn thành tốt nhiệm vụ" in body
+    assert not Ballot.objects.filter(box=box).exists()  # only the totals are kept
+
+
+def test_all_open_boxes_are_counted_with_one_code(ward, meeting, login):
+    an = meeting.items.get(subject__member=ward.members["an"])
+    binh = meeting.items.get(subject__member=ward.members["binh"])
+    client = login("secretary")
+    _, code = _open_and_fill(client, an, ["HTXSNV"] * 5)
+    _, again = _open_and_fill(client, binh, ["HTNV"] * 5)
+    assert code and again is None  # the second box uses the meeting's code
+    page = client.get(f"/hoi-nghi/{meeting.pk}/").content.decode()
+    assert "Đang bỏ phiếu kín: 2 hòm phiếu" in page
+    done = client.post(f"/hoi-nghi/{meeting.pk}/kiem-phieu/", {"counting_code": code}, follow=True)
+    assert "Đã kiểm phiếu 2 hòm phiếu kín." in done.content.decode()
+    an.refresh_from_db()
+    binh.refresh_from_db()
+    assert (an.proposed_level, binh.proposed_level) == ("HTXSNV", "HTNV")
+
+
+def test_a_box_can_be_cancelled_with_a_reason_and_voted_on_paper(ward, meeting, login):
+    item = meeting.items.get(subject__member=ward.members["an"])
+    client = login("secretary")
+    _open_and_fill(client, item, ["HTTNV"])
+    url = f"/hoi-nghi/muc/{item.pk}/huy-phieu/"
+    assert "Cần ghi lý do" in client.post(url, {"reason": ""}, follow=True).content.decode()
+    done = client.post(url, {"reason": "Mới một đồng chí có tài khoản"}, follow=True).content.decode()
+    assert "Đã hủy hòm phiếu" in done and "Nhập kết quả kiểm phiếu giấy" in _section(done, item)
+    item.refresh_from_db()
+    assert item.vote_mode == "" and not hasattr(item, "ballot_box")
+
+
+def test_closing_the_meeting_needs_counted_boxes_and_then_refuses_changes(ward, meeting, login):
+    item = meeting.items.get(subject__member=ward.members["an"])
+    client = login("secretary")
+    box, code = _open_and_fill(client, item, [])
+    body = client.post(f"/hoi-nghi/{meeting.pk}/ket-thuc/", {"minutes": "Hội nghị diễn ra"}, follow=True)
+    assert "Còn hòm phiếu chưa kiểm phiếu: Nguyễn Văn An" in body.content.decode()
+    for entry in VoterRollEntry.objects.filter(box=box):
         cast_ballot(box, entry.member, "HTTNV")
-    client.post(f"/hoi-nghi/muc/{item.pk}/dong-phieu/")
+    client.post(f"/hoi-nghi/muc/{item.pk}/dong-phieu/", {"counting_code": code})
     client.post(f"/hoi-nghi/{meeting.pk}/ket-thuc/", {"minutes": "Hội nghị diễn ra"})
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.CLOSED and meeting.minutes == "Hội nghị diễn ra"

@@ -413,6 +413,24 @@ class BallotOut(Schema):
     min_ballots: int = Field(description="Số phiếu tối thiểu để công bố kết quả.")
 
 
+class BallotOpened(BallotOut):
+    counting_code: str | None = Field(
+        description=(
+            "Mã kiểm phiếu của hội nghị: chỉ trả về một lần, khi lần mở này tạo khóa kiểm phiếu (không hòm "
+            "phiếu nào khác của hội nghị đang mở). Hệ thống không lưu mã; cần mã để kiểm phiếu. null: dùng "
+            "mã đã nhận khi mở hòm phiếu đang mở trước đó."
+        )
+    )
+
+
+class CountingIn(_StrictInput):
+    counting_code: str = Field(min_length=1, max_length=40, description="Mã kiểm phiếu của hội nghị.")
+
+
+class CancelBallotIn(_StrictInput):
+    reason: str = Field(min_length=1, max_length=500, description="Lý do hủy hòm phiếu.")
+
+
 class VoteIn(_StrictInput):
     level: Level = Field(description="Mức xếp loại được chọn.")
 
@@ -426,7 +444,12 @@ class ReceiptIn(_StrictInput):
 
 
 class ReceiptCheck(Schema):
-    counted: bool = Field(description="Có phiếu mang mã này trong hòm phiếu.")
+    counted: bool = Field(
+        description="Có phiếu mang mã này: trong hòm phiếu (khi đang mở) hoặc trong số phiếu đã được tính."
+    )
+    state: Literal["in_box", "counted", "unknown"] = Field(
+        description="in_box: đang trong hòm, chưa kiểm; counted: đã được tính; unknown: không có phiếu mang mã này."
+    )
 
 
 # --- appraisal, decisions --------------------------------------------------------------------------

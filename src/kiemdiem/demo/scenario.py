@@ -30,7 +30,7 @@ from kiemdiem.plans.services import acknowledge, compute_subjects, create_plan, 
 from kiemdiem.reviews.models import FeedbackRequest, FeedbackSource, Review, ReviewPlace, ReviewStatus
 from kiemdiem.reviews.services import (
     cast_ballot,
-    close_ballot,
+    close_all_ballots,
     close_meeting,
     enter_paper_tally,
     open_ballot,
@@ -285,6 +285,7 @@ def load_2020(seed: int = 2020) -> Plan:
             place=f"Nhà văn hóa {cell.name.removeprefix('Chi bộ ')}",
         )
         online = code == "TT-THCS"
+        counting_code = ""
         for item in meeting.items.select_related("subject"):
             level = (
                 next((r.self_level for r in reviews if r.subject_id == item.subject_id), "HTTNV")
@@ -295,14 +296,17 @@ def load_2020(seed: int = 2020) -> Plan:
                 level = "HTTNV"  # the cell proposes too high; the appraisal flags it
             n = len(present)
             if online:
+                # All boxes open together under one counting code, counted together (as a cell does).
                 box = open_ballot(item, office)
+                counting_code = box.counting_code or counting_code
                 for m in present:
                     cast_ballot(box, m, level if rng.random() < 0.85 else "HTTNV")
-                close_ballot(box, office)
             else:
                 counts = {level: n - 1, "HTNV": 1} if level != "HTNV" else {"HTNV": n}
                 enter_paper_tally(item, office, counts)
                 enter_paper_tally(item, cell_users.get(cell.pk) or standing, counts)
+        if counting_code:
+            close_all_ballots(meeting, office, counting_code)
         close_meeting(
             meeting,
             office,

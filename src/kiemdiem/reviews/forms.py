@@ -379,8 +379,27 @@ class BallotForm(forms.Form):
 class ReceiptForm(forms.Form):
     code = forms.CharField(
         label="Mã biên nhận",
-        max_length=20,
-        error_messages={"required": "Cần nhập mã biên nhận."},
+        max_length=40,
+        error_messages={"required": "Cần nhập mã biên nhận.", "max_length": "Mã biên nhận quá dài."},
+    )
+
+
+class CountingForm(forms.Form):
+    """Kiểm phiếu kín: the counting code given when the meeting's first ballot box was opened."""
+
+    counting_code = forms.CharField(
+        label="Mã kiểm phiếu",
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        error_messages={"required": "Cần nhập mã kiểm phiếu.", "max_length": "Mã kiểm phiếu quá dài."},
+    )
+
+
+class CancelBallotForm(forms.Form):
+    reason = forms.CharField(
+        label="Lý do hủy hòm phiếu",
+        max_length=500,
+        error_messages={"required": "Cần ghi lý do hủy hòm phiếu.", "max_length": "Lý do quá dài."},
     )
 
 

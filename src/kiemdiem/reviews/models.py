@@ -5,8 +5,9 @@
 - ``FeedbackRequest`` / ``FeedbackResponse``: ý kiến nhận xét from the configured sources;
 - ``Meeting`` / ``MeetingItem``: hội nghị kiểm điểm, criticism per subject, the vote;
 - ``PaperTally``: a tally from paper ballots, entered twice by two people;
-- ``BallotBox`` / ``VoterRollEntry`` / ``Ballot``: the online secret ballot. A ballot has no link to its voter:
-  the roll only records *that* a member has voted; ballots have random ids and no timestamp.
+- ``BallotBox`` / ``VoterRollEntry`` / ``Ballot`` / ``CountingKey`` / ``CountedReceipt``: the online secret
+  ballot. The roll records only *that* a member has voted; a ballot is sealed under the meeting's counting
+  key until the count, which keeps only the totals (docs/security.md).
 """
 
 from __future__ import annotations
@@ -330,12 +331,36 @@ class VoterRollEntry(models.Model):
         return f"{self.member} — {self.box}"
 
 
+class CountingKey(models.Model):
+    """Khóa kiểm phiếu of a meeting: exists only while one of its ballot boxes is open.
+
+    The private key is stored encrypted under the counting code, which is shown once to the person who
+    opened the first box and never stored (lib/sealed_ballots.py, docs/security.md).
+    """
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="counting_key")
+    public_key = models.BinaryField()
+    salt = models.BinaryField()
+    locked_private_key = models.BinaryField()
+
+    class Meta:
+        verbose_name = "khóa kiểm phiếu"
+
+    def __str__(self) -> str:
+        return f"Khóa kiểm phiếu — {self.meeting}"
+
+
 class Ballot(models.Model):
-    """Phiếu bầu: the chosen level and the hash of the voter's receipt code; no voter, no time."""
+    """Phiếu bầu, sealed until the count: no voter, no time, no level in the clear.
+
+    ``sealed`` is the level and the receipt's digest encrypted under the meeting's counting key (every
+    ballot the same length); ``receipt_hash`` lets a voter see that the ballot is in the box. The rows
+    are deleted at the count, which keeps only the totals and the counted receipts.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="ballots")
-    level = models.CharField(max_length=6, choices=Level.choices)
+    sealed = models.BinaryField()
     receipt_hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
@@ -343,3 +368,17 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return f"Phiếu {self.pk}"
+
+
+class CountedReceipt(models.Model):
+    """Mã biên nhận của một phiếu đã được tính: written at the count, in the order of the hashes."""
+
+    box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="counted_receipts")
+    receipt_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "phiếu đã được tính"
+        constraints = [models.UniqueConstraint(fields=["box", "receipt_hash"], name="counted_receipt_unique")]
+
+    def __str__(self) -> str:
+        return f"Phiếu đã được tính — {self.box}"

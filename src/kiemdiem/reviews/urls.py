@@ -31,11 +31,13 @@ urlpatterns = [
     path("hoi-nghi/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("hoi-nghi/<int:pk>/trinh-chieu/", views.meeting_projector, name="meeting_projector"),
     path("hoi-nghi/<int:pk>/ket-thuc/", views.meeting_close, name="meeting_close"),
+    path("hoi-nghi/<int:pk>/kiem-phieu/", views.meeting_count_ballots, name="meeting_count_ballots"),
     path("hoi-nghi/muc/<int:pk>/gop-y/", views.item_criticism, name="item_criticism"),
     path("hoi-nghi/muc/<int:pk>/tiep-thu/", views.item_response, name="item_response"),
     path("hoi-nghi/muc/<int:pk>/kiem-phieu/", views.item_tally, name="item_tally"),
     path("hoi-nghi/muc/<int:pk>/mo-phieu/", views.ballot_open, name="ballot_open"),
     path("hoi-nghi/muc/<int:pk>/dong-phieu/", views.ballot_close, name="ballot_close"),
+    path("hoi-nghi/muc/<int:pk>/huy-phieu/", views.ballot_cancel, name="ballot_cancel"),
     path("hoi-nghi/muc/<int:pk>/so-phieu/", views.ballot_status, name="ballot_status"),
     # Phiếu bầu
     path("phieu/<int:pk>/", views.ballot_vote, name="ballot_vote"),

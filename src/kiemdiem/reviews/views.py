@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from kiemdiem.accounts.models import Role, User
@@ -33,7 +34,9 @@ from kiemdiem.plans.models import COLLECTIVE_KINDS, INDIVIDUAL_KINDS, Plan, Plan
 from . import services
 from .forms import (
     BallotForm,
+    CancelBallotForm,
     CloseMeetingForm,
+    CountingForm,
     CriticismForm,
     EvidenceForm,
     FeedbackRequestForm,
@@ -984,6 +987,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tally_form": TallyForm(),
         "close_form": CloseMeetingForm(initial={"minutes": meeting.minutes}),
         "min_ballots": services.MIN_BALLOTS_FOR_RESULTS,
+        "open_boxes": [
+            r["vote"]["box"] for r in rows if r["vote"]["box"] is not None and r["vote"]["box"].is_open
+        ],
     }
     return render(request, "reviews/meeting_detail.html", context)
 
@@ -1071,16 +1077,27 @@ def ballot_open(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     if _closed(request, item):
         return _back(item, request)
-    _attempt(
+    try:
+        box = services.open_ballot(item, request.user)
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+        return _back(item, request)
+    if box.counting_code:
+        # Shown in this response only: never in a message (stored in the session) nor in a URL.
+        context = {"item": item, "box": box, "code": box.counting_code, "from": request.POST.get("from", "")}
+        return render(request, "reviews/ballot_code.html", context)
+    messages.success(
         request,
-        lambda: services.open_ballot(item, request.user),
-        lambda box: f"Đã mở bỏ phiếu kín cho {item.subject.name} ({box.roll.count()} cử tri).",
+        f"Đã mở bỏ phiếu kín cho {item.subject.name} ({box.roll.count()} cử tri). Khi kiểm phiếu, dùng mã "
+        "kiểm phiếu đã nhận khi mở hòm phiếu đầu tiên của hội nghị.",
     )
     return _back(item, request)
 
 
 @login_required
 @require_POST
+@sensitive_post_parameters("counting_code")
 def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     if _closed(request, item):
@@ -1089,10 +1106,40 @@ def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
     if box is None:
         messages.error(request, "Chưa mở bỏ phiếu cho đối tượng này.")
         return _back(item, request)
+    form = CountingForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for msg in errors:
+                messages.error(request, msg)
+        return _back(item, request)
     _attempt(
         request,
-        lambda: services.close_ballot(box, request.user),
-        f"Đã đóng hòm phiếu của {item.subject.name}.",
+        lambda: services.close_ballot(box, request.user, form.cleaned_data["counting_code"]),
+        f"Đã kiểm phiếu kín của {item.subject.name}.",
+    )
+    return _back(item, request)
+
+
+@login_required
+@require_POST
+def ballot_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    if _closed(request, item):
+        return _back(item, request)
+    box = getattr(item, "ballot_box", None)
+    if box is None:
+        messages.error(request, "Chưa mở bỏ phiếu cho đối tượng này.")
+        return _back(item, request)
+    form = CancelBallotForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for msg in errors:
+                messages.error(request, msg)
+        return _back(item, request)
+    _attempt(
+        request,
+        lambda: services.cancel_ballot(box, request.user, form.cleaned_data["reason"]),
+        f"Đã hủy hòm phiếu của {item.subject.name}; có thể biểu quyết lại (phiếu giấy hoặc bỏ phiếu kín).",
     )
     return _back(item, request)
 
@@ -1108,6 +1155,27 @@ def ballot_status(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(
         {"open": box.is_open, "voted": box.roll.filter(has_voted=True).count(), "roll": box.roll.count()}
     )
+
+
+@login_required
+@require_POST
+@sensitive_post_parameters("counting_code")
+def meeting_count_ballots(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    form = CountingForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for msg in errors:
+                messages.error(request, msg)
+    elif meeting.status != MeetingStatus.OPEN:
+        messages.error(request, "Hội nghị đã kết thúc, không ghi thêm được.")
+    else:
+        _attempt(
+            request,
+            lambda: services.close_all_ballots(meeting, request.user, form.cleaned_data["counting_code"]),
+            lambda n: f"Đã kiểm phiếu {n} hòm phiếu kín.",
+        )
+    return redirect("meeting_detail", meeting.pk)
 
 
 @login_required
@@ -1146,6 +1214,7 @@ def meeting_projector(request: HttpRequest, pk: int) -> HttpResponse:
         "is_open": meeting.status == MeetingStatus.OPEN,
         "tally_form": TallyForm(),
         "quorum": services.quorum_ok(meeting),
+        "min_ballots": services.MIN_BALLOTS_FOR_RESULTS,
     }
     return render(request, "reviews/projector.html", context)
 
@@ -1161,6 +1230,7 @@ def _box(pk: int) -> BallotBox:
 
 @login_required
 @never_cache
+@sensitive_post_parameters("level")
 def ballot_vote(request: HttpRequest, pk: int) -> HttpResponse:
     box = _box(pk)
     member = _acting_member(request)
@@ -1168,7 +1238,12 @@ def ballot_vote(request: HttpRequest, pk: int) -> HttpResponse:
     if entry is None:
         return render(request, "reviews/ballot_denied.html", {"box": box}, status=403)
     form = BallotForm(request.POST or None)
-    context: dict[str, Any] = {"box": box, "form": form, "has_voted": entry.has_voted}
+    context: dict[str, Any] = {
+        "box": box,
+        "form": form,
+        "has_voted": entry.has_voted,
+        "min_ballots": services.MIN_BALLOTS_FOR_RESULTS,
+    }
     if request.method == "POST" and form.is_valid():
         try:
             code = services.cast_ballot(box, member, form.cleaned_data["level"])
@@ -1193,7 +1268,10 @@ def ballot_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         raise PermissionDenied
     form = ReceiptForm(request.POST or None)
-    counted = None
+    state = None
     if request.method == "POST" and form.is_valid():
-        counted = services.receipt_counted(box, form.cleaned_data["code"])
-    return render(request, "reviews/ballot_check.html", {"box": box, "form": form, "counted": counted})
+        try:
+            state = services.check_receipt(box, request.user, form.cleaned_data["code"])
+        except ValidationError as exc:
+            form.add_error("code", exc)
+    return render(request, "reviews/ballot_check.html", {"box": box, "form": form, "state": state})

@@ -27,7 +27,10 @@ from kiemdiem.reviews.models import (
 from .. import cycle_serialize as out
 from ..auth import scope_of
 from ..cycle_schemas import (
+    BallotOpened,
     BallotOut,
+    CancelBallotIn,
+    CountingIn,
     CriticismIn,
     MeetingClose,
     MeetingDetail,
@@ -268,32 +271,57 @@ def _ballot(request: HttpRequest, box: BallotBox) -> dict:
 
 @router.post(
     "/meeting-items/{item_id}/ballot",
-    response={201: BallotOut, 403: Message, 404: Message, 422: InvalidInput},
+    response={201: BallotOpened, 403: Message, 404: Message, 422: InvalidInput},
     summary="Mở bỏ phiếu kín",
-    description="Danh sách cử tri chốt từ những người có mặt tại hội nghị lúc mở; mỗi cử tri một phiếu.",
+    description=(
+        "Danh sách cử tri chốt từ những người có mặt tại hội nghị lúc mở; mỗi cử tri một phiếu. Cần ít nhất "
+        "`min_ballots` người có mặt. Lần mở đầu tiên khi hội nghị chưa có hòm phiếu nào đang mở trả về "
+        "`counting_code` (mã kiểm phiếu, chỉ một lần, hệ thống không lưu); các hòm mở thêm trong lúc đó dùng "
+        "chung mã."
+    ),
 )
 def open_ballot(request: HttpRequest, item_id: int) -> Status:
     item = _item_for(request, item_id)
     box = services.open_ballot(item, request.auth)  # type: ignore[attr-defined]
-    return Status(201, _ballot(request, BallotBox.objects.select_related("item__subject").get(pk=box.pk)))
+    body = _ballot(request, BallotBox.objects.select_related("item__subject").get(pk=box.pk))
+    return Status(201, body | {"counting_code": box.counting_code})  # type: ignore[attr-defined]
+
+
+def _open_box(item: MeetingItem) -> BallotBox:
+    box = BallotBox.objects.filter(item=item).first()
+    if box is None:
+        raise ValidationError(NO_BALLOT)
+    return box
 
 
 @router.post(
     "/meeting-items/{item_id}/ballot/close",
     response={200: BallotOut, 403: Message, 404: Message, 422: InvalidInput},
-    summary="Đóng hòm phiếu",
+    summary="Đóng hòm phiếu, kiểm phiếu",
     description=(
-        "Kiểm phiếu và ghi mức đề xuất. Kết quả chỉ là tổng số theo mức, và chỉ hiện khi đủ số phiếu "
-        "tối thiểu (`min_ballots`)."
+        "Cần mã kiểm phiếu (`counting_code`) đã nhận khi mở. Kết quả chỉ là tổng số theo mức, và chỉ có "
+        "khi đủ số phiếu tối thiểu (`min_ballots`); phiếu từng người bị xóa sau khi kiểm. Mã sai, thiếu "
+        "phiếu hoặc số phiếu khác số người đã bỏ phiếu: 422, không thay đổi gì."
     ),
 )
-def close_ballot(request: HttpRequest, item_id: int) -> dict:
-    item = _item_for(request, item_id)
-    box = BallotBox.objects.filter(item=item).first()
-    if box is None:
-        raise ValidationError(NO_BALLOT)
-    services.close_ballot(box, request.auth)  # type: ignore[attr-defined]
+def close_ballot(request: HttpRequest, item_id: int, payload: CountingIn) -> dict:
+    box = _open_box(_item_for(request, item_id))
+    services.close_ballot(box, request.auth, payload.counting_code)  # type: ignore[attr-defined]
     return _ballot(request, BallotBox.objects.select_related("item__subject").get(pk=box.pk))
+
+
+@router.post(
+    "/meeting-items/{item_id}/ballot/cancel",
+    response={200: MeetingItemOut, 403: Message, 404: Message, 422: InvalidInput},
+    summary="Hủy hòm phiếu đang mở",
+    description=(
+        "Các phiếu đã bỏ bị hủy mà không mở; đối tượng có thể được biểu quyết lại. Cần lý do (ghi vào nhật ký)."
+    ),
+)
+def cancel_ballot(request: HttpRequest, item_id: int, payload: CancelBallotIn) -> dict:
+    item = _item_for(request, item_id)
+    services.cancel_ballot(_open_box(item), request.auth, payload.reason)  # type: ignore[attr-defined]
+    return _item_json(item.pk)
 
 
 def _box_for(request: HttpRequest, box_id: int) -> BallotBox:
@@ -357,8 +385,12 @@ def vote(request: HttpRequest, box_id: int, payload: VoteIn) -> dict:
     "/ballots/{box_id}/receipt",
     response={200: ReceiptCheck, 404: Message, 422: InvalidInput},
     summary="Kiểm tra mã biên nhận",
-    description="Có phiếu mang mã này trong hòm phiếu không (có/không, không gì hơn).",
+    description=(
+        "Phiếu mang mã này đang trong hòm, đã được tính, hay không có (không gì hơn). Tối đa 10 lần kiểm tra "
+        "trong 10 phút cho mỗi tài khoản (quá: 422)."
+    ),
 )
 def check_receipt(request: HttpRequest, box_id: int, payload: ReceiptIn) -> dict:
     box = _box_for(request, box_id)
-    return {"counted": services.receipt_counted(box, payload.code)}
+    state = services.check_receipt(box, request.auth, payload.code)  # type: ignore[attr-defined]
+    return {"counted": state != "unknown", "state": state}
