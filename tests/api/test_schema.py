@@ -36,6 +36,7 @@ ENDPOINTS = {
     "/api/meeting-items/{item_id}/tally": {"post"},
     "/api/meeting-items/{item_id}/ballot": {"post"},
     "/api/meeting-items/{item_id}/ballot/close": {"post"},
+    "/api/meeting-items/{item_id}/ballot/cancel": {"post"},
     "/api/ballots/{box_id}": {"get"},
     "/api/ballots/{box_id}/vote": {"post"},
     "/api/ballots/{box_id}/receipt": {"post"},
