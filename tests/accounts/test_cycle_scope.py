@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kiemdiem.accounts.scope import Scope
+from kiemdiem.access.scope import Scope
 from kiemdiem.plans.services import compute_subjects, create_plan
 from kiemdiem.reviews.models import FeedbackSource
 from kiemdiem.reviews.services import request_feedback

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.hashers import identify_hasher
 
-from kiemdiem.accounts.scope import Scope
+from kiemdiem.access.scope import Scope
 
 
 def _names(scope: Scope) -> set[str]:

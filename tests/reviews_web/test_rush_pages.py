@@ -114,8 +114,8 @@ def test_the_dashboard_counts_the_cells_members_for_a_secretary_only(ward, login
 
 
 def test_the_menu_knows_without_a_query_whether_a_user_sees_organizations(ward):
+    from kiemdiem.access.scope import Scope
     from kiemdiem.accounts.models import User
-    from kiemdiem.accounts.scope import Scope
 
     from ..factories import make_user
 

@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
+from kiemdiem.access.objects import scope_of
+
 from .forms import ThrottledLoginForm
 from .services import create_member_accounts
 
@@ -37,7 +39,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @require_http_methods(["GET", "POST"])
 def bulk_accounts(request: HttpRequest) -> HttpResponse:
     """Tạo tài khoản hàng loạt cho đảng viên của một chi bộ (or the whole scope)."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = scope_of(request)
     if not scope.can_manage_registry:
         raise PermissionDenied
     cells = scope.manageable_organizations().cells().filter(active_to__isnull=True)

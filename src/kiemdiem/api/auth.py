@@ -1,6 +1,7 @@
 """Who is calling: a bearer token or the web session (with CSRF on unsafe methods).
 
-Endpoints never look at roles: they ask ``scope_of(request)`` — the same ``Scope`` the web UI uses —
+Endpoints never look at roles: they ask ``access.objects.scope_of(request)`` — the same ``Scope`` the web
+UI uses —
 for their querysets and permissions.
 """
 
@@ -15,7 +16,6 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from kiemdiem.accounts.models import User
-from kiemdiem.accounts.scope import Scope
 
 from .models import ApiToken
 
@@ -66,15 +66,6 @@ token_auth = TokenAuth()
 session_auth = SessionAuth()
 # Token first: a request carrying a token is judged by its token alone.
 ANY_AUTH = [token_auth, session_auth]
-
-
-def scope_of(request: HttpRequest) -> Scope:
-    """The caller's scope, built once per request from the authenticated user (token or session)."""
-    scope = getattr(request, "_api_scope", None)
-    if scope is None:
-        scope = Scope.for_user(request.auth)  # type: ignore[attr-defined]
-        request._api_scope = scope  # type: ignore[attr-defined]
-    return scope
 
 
 def auth_method(request: HttpRequest) -> str:

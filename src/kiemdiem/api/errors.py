@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -18,6 +18,7 @@ NOT_FOUND = "Không tìm thấy, hoặc nằm ngoài phạm vi bạn được xe
 UNAUTHENTICATED = "Chưa xác thực: hãy đăng nhập, hoặc gửi mã truy cập (Authorization: Bearer <mã>)."
 INVALID_INPUT = "Dữ liệu không hợp lệ."
 UNREADABLE_BODY = "Không đọc được nội dung yêu cầu: cần JSON hợp lệ."
+FORBIDDEN = "Bạn không có quyền thực hiện thao tác này."
 NON_FIELD = "chung"  # key for errors that concern the request as a whole
 
 _DATE = "Ngày không hợp lệ: cần định dạng YYYY-MM-DD."
@@ -51,7 +52,7 @@ _FALLBACK = "Giá trị không hợp lệ."
 _HTTP_MESSAGES = {
     "Cannot parse request body": UNREADABLE_BODY,
     "Unauthorized": UNAUTHENTICATED,
-    "Forbidden": "Bạn không có quyền thực hiện thao tác này.",
+    "Forbidden": FORBIDDEN,
 }
 
 
@@ -101,6 +102,11 @@ def install(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         message = _HTTP_MESSAGES.get(exc.message, exc.message)
         return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        # The access layer (kiemdiem.access.objects) and the services say why, in Vietnamese.
+        return api.create_response(request, {"detail": str(exc) or FORBIDDEN}, status=403)
 
     @api.exception_handler(NinjaValidationError)
     def request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:

@@ -1,6 +1,6 @@
 """Appraisal, decision, publication, progress and remediation pages.
 
-Thin views over ``decisions.services``: each page fetches through ``request.scope``, checks the
+Thin views over ``decisions.services``: each page fetches through ``kiemdiem.access``, checks the
 scope's permission, calls the service once and shapes its result for display. The appraisal is
 computed once per request (it covers every subject: quota groups need the whole ward).
 """
@@ -25,6 +25,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from kiemdiem.access.objects import plan_for, scope_of
 from kiemdiem.audit.services import diff, record
 from kiemdiem.lib import dates
 from kiemdiem.organizations.models import Organization
@@ -70,21 +71,6 @@ def _policy_text(policy: Any, outstanding: bool) -> str:
 
 
 # --------------------------------------------------------------------------------------- access
-
-
-def _scope(request: HttpRequest) -> Any:
-    return request.scope  # type: ignore[attr-defined]
-
-
-def _plan(request: HttpRequest, pk: int) -> Plan:
-    return get_object_or_404(_scope(request).plans(), pk=pk)
-
-
-def _appraiser_plan(request: HttpRequest, pk: int) -> Plan:
-    plan = _plan(request, pk)
-    if not _scope(request).can_appraise(plan):
-        raise PermissionDenied
-    return plan
 
 
 def _tabs(scope: Any, plan: Plan, current: str) -> list[tuple[str, str, bool]]:
@@ -277,8 +263,8 @@ def _querystring(request: HttpRequest) -> str:
 @login_required
 def appraisal(request: HttpRequest, pk: int) -> HttpResponse:
     """Thẩm định: the regulation's verdict on every subject, conflicts, quota groups, cell distributions."""
-    plan = _appraiser_plan(request, pk)
-    scope = _scope(request)
+    plan = plan_for(request, pk, may="appraise")
+    scope = scope_of(request)
     policy = plan.framework().quota
     outstanding = bool(request.GET.get("noi_bat")) and bool(policy.outstanding_ratio)
     result = services.appraise(plan, outstanding_unit=outstanding)
@@ -318,8 +304,8 @@ def appraisal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def decision_list(request: HttpRequest, pk: int) -> HttpResponse:
     """Quyết định của kế hoạch: create a decision (standing committee), publish the results."""
-    plan = _appraiser_plan(request, pk)
-    scope = _scope(request)
+    plan = plan_for(request, pk, may="appraise")
+    scope = scope_of(request)
     can_decide = scope.can_decide(plan)
     form = DecisionForm(request.POST or None, plan=plan)
     if request.method == "POST":
@@ -365,7 +351,7 @@ def _level_counts(entries: QuerySet[DecisionEntry]) -> list[tuple[str, str, int]
 
 
 def _decision(request: HttpRequest, pk: int) -> Decision:
-    scope = _scope(request)
+    scope = scope_of(request)
     decision = get_object_or_404(
         Decision.objects.select_related("plan", "plan__organization"), pk=pk, plan__in=scope.plans()
     )
@@ -431,7 +417,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Quyết định xếp loại: per subject (level, reason, overrides) or in bulk; refusals list every problem."""
     decision = _decision(request, pk)
     plan = decision.plan
-    scope = _scope(request)
+    scope = scope_of(request)
     can_decide = scope.can_decide(plan)
     if request.method == "POST" and not can_decide:
         raise PermissionDenied
@@ -510,7 +496,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     """Danh sách kèm theo quyết định: the decided subjects per level."""
-    plan = _appraiser_plan(request, pk)
+    plan = plan_for(request, pk, may="appraise")
     entries = (
         DecisionEntry.objects.filter(subject__plan=plan)
         .select_related("subject", "subject__cell", "subject__organization", "decision")
@@ -529,10 +515,10 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         "decisions/results.html",
         {
             "plan": plan,
-            "tabs": _tabs(_scope(request), plan, "decision_results"),
+            "tabs": _tabs(scope_of(request), plan, "decision_results"),
             "annex": annex,
             "levels": Level.choices,
-            "can_decide": _scope(request).can_decide(plan),
+            "can_decide": scope_of(request).can_decide(plan),
         },
     )
 
@@ -540,7 +526,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def reclassify(request: HttpRequest, pk: int) -> HttpResponse:
     """Xếp loại lại (Mẫu 03) of a decided result, by the competent body, with reason, number and date."""
-    scope = _scope(request)
+    scope = scope_of(request)
     entry = get_object_or_404(
         DecisionEntry.objects.select_related("subject", "subject__plan", "subject__cell", "decision"),
         pk=pk,
@@ -584,8 +570,8 @@ def reclassify(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     """Công bố kết quả: each subject sees his/her own result, the cell sees its members'."""
-    plan = _plan(request, pk)
-    if not _scope(request).can_decide(plan):
+    plan = plan_for(request, pk)
+    if not scope_of(request).can_decide(plan):
         raise PermissionDenied
     n = services.publish_results(plan, request.user)
     if n:
@@ -608,8 +594,8 @@ def _parse_day(value: str) -> dt.date | None:
 @login_required
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Tiến độ: per cell and step, done / total against the plan's deadlines, with who is missing."""
-    plan = _plan(request, pk)
-    scope = _scope(request)
+    plan = plan_for(request, pk)
+    scope = scope_of(request)
     if not scope.can_watch_progress(plan):
         raise PermissionDenied
     asked = request.GET.get("ngay", "")
@@ -655,8 +641,8 @@ def _count(items: QuerySet[RemediationItem]) -> Coalesce:
 @login_required
 def remediation_list(request: HttpRequest, pk: int) -> HttpResponse:
     """Kế hoạch khắc phục của các đối tượng có hạn chế, khuyết điểm (in the user's reach)."""
-    plan = _plan(request, pk)
-    scope = _scope(request)
+    plan = plan_for(request, pk)
+    scope = scope_of(request)
     visible = scope.remediation_subjects(plan)
     if not visible.exists():
         raise PermissionDenied
@@ -700,7 +686,7 @@ def remediation_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _remediation_subject(request: HttpRequest, pk: int) -> PlanSubject:
-    scope = _scope(request)
+    scope = scope_of(request)
     subject = get_object_or_404(
         PlanSubject.objects.select_related("plan", "plan__organization", "cell", "organization", "member"),
         pk=pk,
@@ -714,7 +700,7 @@ def _remediation_subject(request: HttpRequest, pk: int) -> PlanSubject:
 def remediation_subject(request: HttpRequest, pk: int) -> HttpResponse:
     """Kế hoạch khắc phục of one subject: the review's shortcomings, the items, and a form to add one."""
     subject = _remediation_subject(request, pk)
-    scope = _scope(request)
+    scope = scope_of(request)
     can_edit = scope.can_edit_remediation(subject)
     form = RemediationItemForm(request.POST or None)
     if request.method == "POST":
@@ -753,7 +739,7 @@ def remediation_subject(request: HttpRequest, pk: int) -> HttpResponse:
 def _editable_item(request: HttpRequest, pk: int, lock: bool = False) -> RemediationItem:
     item = get_object_or_404(RemediationItem.objects.select_related("subject"), pk=pk)
     subject = _remediation_subject(request, item.subject_id)
-    if not _scope(request).can_edit_remediation(subject):
+    if not scope_of(request).can_edit_remediation(subject):
         raise PermissionDenied
     if lock:
         item = RemediationItem.objects.select_for_update().get(pk=pk)
@@ -780,7 +766,7 @@ def remediation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Đã lưu nội dung khắc phục.")
             return redirect("remediation_subject", item.subject_id)
     plan = item.subject.plan
-    tabs = _tabs(_scope(request), plan, "remediation_list")
+    tabs = _tabs(scope_of(request), plan, "remediation_list")
     context = {"item": item, "subject": item.subject, "plan": plan, "tabs": tabs, "form": form}
     return render(request, "decisions/remediation_edit.html", context, status=400 if form.errors else 200)
 
@@ -802,7 +788,7 @@ def remediation_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def my_results(request: HttpRequest) -> HttpResponse:
     """Kết quả của tôi: the member's own published results and remediation tasks (read-only)."""
-    scope = _scope(request)
+    scope = scope_of(request)
     member_id = scope.user.member_id if scope.user is not None else None
     mine = scope.plan_subjects().filter(member_id=member_id) if member_id else PlanSubject.objects.none()
     entries = (

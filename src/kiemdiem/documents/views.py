@@ -16,26 +16,20 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from kiemdiem.access import documents as access
+from kiemdiem.access.objects import plan_for, scope_of
 from kiemdiem.decisions.models import Decision, DecisionEntry, Reclassification
 from kiemdiem.lib.jobs import ACTIVE, FileJob, Progress
 from kiemdiem.organizations.models import Organization
 from kiemdiem.plans.models import COLLECTIVE_KINDS, INDIVIDUAL_KINDS, Plan, PlanSubject, SubjectKind
 from kiemdiem.reviews.models import Meeting
 
-from . import access, catalog
+from . import catalog
 from .render import CONTENT_TYPES, FORMATS
 
 JOB_KIND = "van-ban"
 # Batches of up to this many forms are built inside the request; larger ones in a background job.
 INLINE_MAX = 40
-
-
-def _scope(request: HttpRequest) -> Any:
-    return request.scope  # type: ignore[attr-defined]
-
-
-def _plan(request: HttpRequest, pk: int) -> Plan:
-    return get_object_or_404(_scope(request).plans(), pk=pk)
 
 
 def _fmt(fmt: str) -> str:
@@ -59,7 +53,7 @@ def _cell(request: HttpRequest, plan: Plan) -> Organization | None:
     if not str(cell_id).isdigit():
         raise Http404
     ids = plan.subjects.filter(kind=SubjectKind.CELL).values("organization_id")
-    return get_object_or_404(_scope(request).organizations().filter(pk__in=ids), pk=cell_id)
+    return get_object_or_404(scope_of(request).organizations().filter(pk__in=ids), pk=cell_id)
 
 
 # --- the page ------------------------------------------------------------------------------------
@@ -68,8 +62,8 @@ def _cell(request: HttpRequest, plan: Plan) -> Organization | None:
 @login_required
 def plan_documents(request: HttpRequest, pk: int) -> HttpResponse:
     """Trang “Văn bản, biểu mẫu” of a plan: every document the user may download."""
-    scope = _scope(request)
-    plan = _plan(request, pk)
+    scope = scope_of(request)
+    plan = plan_for(request, pk)
     all_docs = access.sees_all(scope, plan)
     cells = access.cells(scope, plan) if plan.is_published or all_docs else []
     cell_ids = {c.pk for c in cells}
@@ -147,8 +141,8 @@ def plan_documents(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_document(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
     """Documents of a plan: the plan, blank forms, the opinion summary and the record checklist."""
-    scope = _scope(request)
-    plan = _plan(request, pk)
+    scope = scope_of(request)
+    plan = plan_for(request, pk)
     fmt = _fmt(fmt)
     if kind == "ke-hoach":
         return _send(catalog.plan_document(plan), fmt)
@@ -171,7 +165,7 @@ def plan_document(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpRes
 @login_required
 def subject_document(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
     """Documents of one subject: the form or report, the result notice, the re-classification decision."""
-    scope = _scope(request)
+    scope = scope_of(request)
     subject = get_object_or_404(
         scope.plan_subjects().select_related("plan", "plan__organization", "member", "cell", "collective"),
         pk=pk,
@@ -200,7 +194,7 @@ def subject_document(request: HttpRequest, pk: int, kind: str, fmt: str) -> Http
 
 @login_required
 def decision_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     decision = get_object_or_404(
         Decision.objects.select_related("plan", "plan__organization"), pk=pk, plan__in=scope.plans()
     )
@@ -211,7 +205,7 @@ def decision_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @login_required
 def meeting_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     meeting = get_object_or_404(
         Meeting.objects.select_related("plan", "organization", "collective", "chair", "secretary"),
         pk=pk,
@@ -259,8 +253,8 @@ def _job_state(request: HttpRequest, plan: Plan) -> dict[str, Any]:
 @login_required
 def document_batch(request: HttpRequest, pk: int) -> HttpResponse:
     """POST: start the batch (``dinh_dang`` docx|pdf, optional ``chi_bo``); GET: back to the page."""
-    scope = _scope(request)
-    plan = _plan(request, pk)
+    scope = scope_of(request)
+    plan = plan_for(request, pk)
     if request.method == "GET":
         return redirect("plan_documents", pk=plan.pk)
     if request.method != "POST":
@@ -314,20 +308,20 @@ def batch_task(
 
 @login_required
 def document_batch_progress(request: HttpRequest, pk: int) -> JsonResponse:
-    plan = _plan(request, pk)
+    plan = plan_for(request, pk)
     job = _job(request, plan)
     return JsonResponse(job.public_state() if job else {"status": "none", "stage": "", "done": 0, "total": 0})
 
 
 @login_required
 def document_batch_download(request: HttpRequest, pk: int) -> FileResponse:
-    plan = _plan(request, pk)
+    plan = plan_for(request, pk)
     job = _job(request, plan)
     state = job.load() if job else {}
     if job is None or state.get("status") != "done":
         raise Http404
     cell = Organization.objects.filter(pk=state.get("cell")).first() if state.get("cell") else None
-    if not access.can_cell(_scope(request), plan, cell):
+    if not access.can_cell(scope_of(request), plan, cell):
         raise PermissionDenied
     path = job.path(state["suffix"])
     content_type = CONTENT_TYPES["zip" if state["suffix"] == ".zip" else "pdf"]

@@ -1,4 +1,4 @@
-"""Plan pages: thin views over plans.services, scoped by ``request.scope``."""
+"""Plan pages: thin views over plans.services, scoped through ``kiemdiem.access``."""
 
 from __future__ import annotations
 
@@ -7,29 +7,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from kiemdiem.access.objects import plan_for, scope_of
 from kiemdiem.audit.services import history
 from kiemdiem.organizations.models import OrgKind
 
 from . import services
 from .forms import PlanCreateForm, PlanEditForm, StepFormSet
-from .models import Plan, PlanAcknowledgement, SubjectKind
-
-
-def _plan(request: HttpRequest, pk: int, manage: bool = False) -> Plan:
-    scope = request.scope  # type: ignore[attr-defined]
-    plan = get_object_or_404(scope.plans(), pk=pk)
-    if manage and not scope.can_manage_plan(plan):
-        raise PermissionDenied
-    return plan
+from .models import PlanAcknowledgement, SubjectKind
 
 
 @login_required
 @require_safe
 def plan_list(request: HttpRequest) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = scope_of(request)
     committees = scope.manageable_organizations().filter(
         kind__in=[OrgKind.GRASSROOTS_COMMITTEE, OrgKind.GRASSROOTS_CELL]
     )
@@ -40,7 +33,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_create(request: HttpRequest) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = scope_of(request)
     committee = (
         scope.manageable_organizations()
         .filter(kind__in=[OrgKind.GRASSROOTS_COMMITTEE, OrgKind.GRASSROOTS_CELL])
@@ -78,8 +71,8 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
-    plan = _plan(request, pk)
+    scope = scope_of(request)
+    plan = plan_for(request, pk)
     can_manage = scope.can_manage_plan(plan)
     fw = plan.framework()
     my_acks = PlanAcknowledgement.objects.filter(plan=plan, cell__in=scope.secretary_cells())
@@ -106,11 +99,11 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk, manage=True)
+    plan = plan_for(request, pk, may="manage")
     if plan.is_published:
         messages.error(request, "Kế hoạch đã ban hành, không sửa được.")
         return redirect("plan_detail", plan.pk)
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = scope_of(request)
     chairs = (
         scope.members()
         .filter(cell__path__startswith=plan.organization.path, positions__isnull=False)
@@ -149,7 +142,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_compute_subjects(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk, manage=True)
+    plan = plan_for(request, pk, may="manage")
     try:
         counts = services.compute_subjects(plan, request.user)
     except ValidationError as exc:
@@ -164,7 +157,7 @@ def plan_compute_subjects(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk, manage=True)
+    plan = plan_for(request, pk, may="manage")
     try:
         acks = services.publish_plan(plan, request.user)
     except ValidationError as exc:
@@ -178,8 +171,8 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_acknowledge(request: HttpRequest, pk: int, cell_id: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    scope = request.scope  # type: ignore[attr-defined]
+    plan = plan_for(request, pk)
+    scope = scope_of(request)
     cell = next((c for c in scope.secretary_cells() if c.pk == cell_id), None)
     if cell is None:
         raise PermissionDenied
@@ -195,8 +188,8 @@ def plan_acknowledge(request: HttpRequest, pk: int, cell_id: int) -> HttpRespons
 @login_required
 @require_safe
 def plan_subjects(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    scope = request.scope  # type: ignore[attr-defined]
+    plan = plan_for(request, pk)
+    scope = scope_of(request)
     subjects = plan.subjects.select_related("member", "cell", "organization", "collective")
     # Individuals are shown within the user's member scope; organizations and collectives to all readers.
     subjects = subjects.filter(member__isnull=True) | subjects.filter(member__in=scope.members())

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from kiemdiem.access.objects import plan_for, scope_of
 from kiemdiem.accounts.models import Role
 from kiemdiem.decisions.models import DecisionEntry
 from kiemdiem.organizations.models import Organization
@@ -29,10 +30,6 @@ from .statistics import LEVEL_LABELS, LEVELS, ORG_TYPES, consecutive_khtnv, hist
 
 HISTORY_YEARS = 5
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _scope(request: HttpRequest) -> Any:
-    return request.scope  # type: ignore[attr-defined]
 
 
 def watchable_plans(scope: Any) -> list[Plan]:
@@ -55,7 +52,7 @@ def _root(request: HttpRequest, default: Organization, within: Organization | No
         return default
     if not raw.isdigit():
         raise Http404
-    qs = _scope(request).organizations()
+    qs = scope_of(request).organizations()
     if within is not None:
         qs = qs.filter(path__startswith=within.path)
     return get_object_or_404(qs, pk=int(raw))
@@ -107,16 +104,8 @@ def _page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
 # ---------------------------------------------------------------------------------- per plan
 
 
-def _watched_plan(request: HttpRequest, pk: int) -> Plan:
-    scope = _scope(request)
-    plan = get_object_or_404(scope.plans(), pk=pk)
-    if not scope.can_watch_progress(plan):
-        raise PermissionDenied
-    return plan
-
-
 def _plan_report(request: HttpRequest, plan: Plan) -> dict[str, Any]:
-    scope = _scope(request)
+    scope = scope_of(request)
     root = _root(request, plan.organization, within=plan.organization)
     earlier = related_plans(watchable_plans(scope), root)
     return report(scope, root, [plan], plan.year, earlier)
@@ -126,7 +115,7 @@ def _plan_report(request: HttpRequest, plan: Plan) -> dict[str, Any]:
 @require_safe
 def plan_statistics(request: HttpRequest, pk: int) -> HttpResponse:
     """Thống kê kết quả xếp loại của một kế hoạch, rolled up from the chosen organization."""
-    plan = _watched_plan(request, pk)
+    plan = plan_for(request, pk, may="watch")
     data = _plan_report(request, plan)
     query = f"?to_chuc={data['stats'].root.pk}"
     data.update(
@@ -135,7 +124,7 @@ def plan_statistics(request: HttpRequest, pk: int) -> HttpResponse:
             "year": plan.year,
             "xlsx_url": reverse("plan_statistics_xlsx", args=[plan.pk]) + query,
             "lists_url": reverse("plan_level_lists_xlsx", args=[plan.pk]) + query,
-            "scopes": _scope(request).organizations().filter(path__startswith=plan.organization.path),
+            "scopes": scope_of(request).organizations().filter(path__startswith=plan.organization.path),
         }
     )
     return _page(request, data)
@@ -155,7 +144,7 @@ def _header(root: Organization, plans: list[Plan]) -> xlsx.Header:
 @login_required
 @require_safe
 def plan_statistics_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _watched_plan(request, pk)
+    plan = plan_for(request, pk, may="watch")
     data = _plan_report(request, plan)
     root = data["stats"].root
     content = xlsx.statistics_workbook(data["stats"], _header(root, [plan]), data["history"], data["repeats"])
@@ -166,9 +155,9 @@ def plan_statistics_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def plan_level_lists_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     """Danh sách theo mức xếp loại (XLSX) of the plan, within the chosen organization."""
-    plan = _watched_plan(request, pk)
+    plan = plan_for(request, pk, may="watch")
     root = _root(request, plan.organization, within=plan.organization)
-    subjects = _scope(request).plan_subjects().filter(plan=plan)
+    subjects = scope_of(request).plan_subjects().filter(plan=plan)
     within = (
         Q(subject__cell__path__startswith=root.path)
         | Q(subject__cell__isnull=True, subject__organization__path__startswith=root.path)
@@ -196,7 +185,7 @@ class NoData(Exception):
 
 
 def _year_report(request: HttpRequest) -> tuple[dict[str, Any], list[int]]:
-    scope = _scope(request)
+    scope = scope_of(request)
     plans = watchable_plans(scope)
     if not plans:
         if scope.has_role(Role.OFFICE, Role.STANDING, Role.HIGHER):
@@ -235,7 +224,7 @@ def year_statistics(request: HttpRequest) -> HttpResponse:
             "year": stats.year,
             "years": years,
             "xlsx_url": reverse("statistics_xlsx") + query,
-            "scopes": _scope(request).organizations().exclude(kind__in=["chi_bo_truc_thuoc"]),
+            "scopes": scope_of(request).organizations().exclude(kind__in=["chi_bo_truc_thuoc"]),
         }
     )
     return _page(request, data)

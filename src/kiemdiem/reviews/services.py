@@ -552,13 +552,21 @@ def open_meeting(
     return meeting
 
 
+MEETING_CLOSED = "Hội nghị đã kết thúc, không ghi thêm được."
+
+
+def _check_open(meeting: Meeting) -> None:
+    """Nothing is recorded on a meeting that has ended: every write on a meeting checks this here."""
+    if meeting.status != MeetingStatus.OPEN:
+        raise ValidationError(MEETING_CLOSED)
+
+
 @transaction.atomic
 def add_criticism(item: MeetingItem, actor: Any, who: str, what: str) -> None:
     if not what.strip():
         raise ValidationError("Cần nhập nội dung góp ý.")
     item = MeetingItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
-    if item.meeting.status != MeetingStatus.OPEN:
-        raise ValidationError("Hội nghị đã kết thúc.")
+    _check_open(item.meeting)
     item.criticism = [*item.criticism, {"who": who.strip(), "what": what.strip()}]
     item.save(update_fields=["criticism"])
     record(actor, "meeting.criticism", item.meeting, f"Góp ý đối với {item.subject.name}")
@@ -568,8 +576,7 @@ def add_criticism(item: MeetingItem, actor: Any, who: str, what: str) -> None:
 def record_response(item: MeetingItem, actor: Any, response: str, presented: bool) -> MeetingItem:
     """Ý kiến tiếp thu, giải trình of the reviewed person, and whether the review was presented."""
     item = MeetingItem.objects.select_for_update().select_related("meeting", "subject").get(pk=item.pk)
-    if item.meeting.status != MeetingStatus.OPEN:
-        raise ValidationError("Hội nghị đã kết thúc.")
+    _check_open(item.meeting)
     item.response = response.strip()
     item.review_presented = presented
     item.save(update_fields=["response", "review_presented"])
@@ -618,8 +625,7 @@ def enter_paper_tally(item: MeetingItem, actor: Any, counts: dict[str, int], inv
     both entries for comparison) when they differ.
     """
     item = MeetingItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
-    if item.meeting.status != MeetingStatus.OPEN:
-        raise ValidationError("Hội nghị đã kết thúc.")
+    _check_open(item.meeting)
     if item.vote_mode == VoteMode.ONLINE:
         raise ValidationError("Đối tượng này đang biểu quyết bằng phiếu kín trực tuyến.")
     if item.proposed_level:
@@ -688,8 +694,7 @@ def open_ballot(item: MeetingItem, actor: Any) -> BallotBox:
     """
     item = MeetingItem.objects.select_for_update().select_related("meeting", "subject").get(pk=item.pk)
     meeting = _lock_meeting_for_ballots(item.meeting_id)
-    if meeting.status != MeetingStatus.OPEN:
-        raise ValidationError("Hội nghị đã kết thúc.")
+    _check_open(meeting)
     if item.vote_mode == VoteMode.PAPER or item.proposed_level:
         raise ValidationError("Đối tượng này đã biểu quyết bằng phiếu giấy.")
     if BallotBox.objects.filter(item=item).exists():
@@ -837,6 +842,7 @@ def close_ballot(box: BallotBox, actor: Any, counting_code: str) -> dict[str, in
     """
     box = BallotBox.objects.select_for_update().select_related("item__subject", "item__meeting").get(pk=box.pk)
     meeting = _lock_meeting_for_ballots(box.item.meeting_id)
+    _check_open(meeting)
     if not box.is_open:
         raise ValidationError("Hòm phiếu đã đóng.")
     rows = [(bytes(s), h) for s, h in Ballot.objects.filter(box=box).values_list("sealed", "receipt_hash")]
@@ -853,6 +859,7 @@ def close_all_ballots(meeting: Meeting, actor: Any, counting_code: str) -> int:
     Returns the number of boxes counted. Refused, changing nothing, if any box cannot be counted.
     """
     meeting = _lock_meeting_for_ballots(meeting.pk)
+    _check_open(meeting)
     boxes = list(
         BallotBox.objects.select_for_update()
         .filter(item__meeting=meeting, closed_at__isnull=True)
@@ -887,8 +894,7 @@ def cancel_ballot(box: BallotBox, actor: Any, reason: str) -> MeetingItem:
         raise ValidationError("Cần ghi lý do hủy hòm phiếu.")
     box = BallotBox.objects.select_for_update().select_related("item__subject").get(pk=box.pk)
     meeting = _lock_meeting_for_ballots(box.item.meeting_id)
-    if meeting.status != MeetingStatus.OPEN:
-        raise ValidationError("Hội nghị đã kết thúc.")
+    _check_open(meeting)
     if not box.is_open:
         raise ValidationError("Hòm phiếu đã kiểm phiếu xong, không hủy được.")
     item = box.item

@@ -1,4 +1,4 @@
-"""Review pages: thin views over reviews.services, scoped by ``request.scope``.
+"""Review pages: thin views over reviews.services, scoped through ``kiemdiem.access``.
 
 - my tasks (việc của tôi), the review form with evidence and autosave;
 - the plan's and the cell's review pages, feedback requests, responses and the summary sheet;
@@ -24,7 +24,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from kiemdiem.accounts.models import Role, User
+from kiemdiem.access.objects import (
+    acting_member,
+    item_for,
+    meeting_for,
+    plan_for,
+    review_for,
+    scope_of,
+    subject_for,
+)
+from kiemdiem.accounts.models import Role
 from kiemdiem.audit.services import record
 from kiemdiem.decisions.models import DecisionEntry
 from kiemdiem.lib import dates
@@ -65,10 +74,6 @@ from .models import (
 )
 
 LEVEL_LABELS = dict(Level.choices)
-
-
-def _scope(request: HttpRequest) -> Any:
-    return request.scope  # type: ignore[attr-defined]
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -139,8 +144,8 @@ def _review_url(subject: PlanSubject, place: str) -> str:
 
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
-    member = _acting_member(request)
+    scope = scope_of(request)
+    member = acting_member(request)
     published = list(scope.plans().filter(status="da_ban_hanh"))
     reviews: list[dict[str, Any]] = []
     ballots: list[VoterRollEntry] = []
@@ -196,69 +201,6 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 # ----------------------------------------------------------------------------------------------
 
 
-def _subject(request: HttpRequest, pk: int) -> PlanSubject:
-    """A subject within the request's scope, of a published plan (404 otherwise); the acting member's
-    own subject is admitted without the scope's subquery (see ``_own_subject_in_scope``)."""
-    subject = get_object_or_404(
-        PlanSubject.objects.select_related(
-            "plan__organization", "member__cell", "cell", "organization", "collective"
-        ),
-        pk=pk,
-    )
-    if not subject.plan.is_published:
-        raise Http404
-    if not _own_subject_in_scope(request, subject) and not (
-        _scope(request).plan_subjects().filter(pk=subject.pk).exists()
-    ):
-        raise Http404
-    return subject
-
-
-def _own_subject_in_scope(request: HttpRequest, subject: PlanSubject) -> bool:
-    """The acting member's own subject in a published plan of a committee above the member's cell.
-
-    That is how ``scope.plan_subjects()`` admits a member's own subject (the member part of its filter
-    and the published plans of the cell's ancestors in ``scope.plans()``), decided without a query.
-    Any other case goes through the scope's subquery.
-    """
-    user = request.user
-    member_id = getattr(user, "member_id", None)
-    if not member_id or subject.member_id != member_id or not subject.plan.is_published:
-        return False
-    if not User.member.is_cached(user):
-        user.member = subject.member  # the same row, loaded with its cell: the scope needs no query for it
-    if _scope(request).user is None:
-        return False
-    ancestors = {int(x) for x in subject.member.cell.path.strip("/").split("/") if x}
-    return subject.plan.organization_id in ancestors
-
-
-def _review(request: HttpRequest, pk: int) -> Review:
-    """A review within the request's scope, of a published plan (404 otherwise).
-
-    Fetched by pk; the scope's plans/organizations/positions subquery runs only when the review is not
-    the acting member's own (the deadline rush is members writing their own reviews)."""
-    review = get_object_or_404(
-        Review.objects.select_related("subject__plan", "subject__member__cell", "subject__cell"), pk=pk
-    )
-    subject = review.subject
-    if not subject.plan.is_published:
-        raise Http404
-    if not _own_subject_in_scope(request, subject) and not (
-        _scope(request).plan_subjects().filter(pk=subject.pk).exists()
-    ):
-        raise Http404
-    return review
-
-
-def _acting_member(request: HttpRequest) -> Any:
-    user = request.user
-    if not getattr(user, "member_id", None):
-        return None
-    _scope(request).user  # noqa: B018  (the scope loads the member with the cell, in one query)
-    return user.member  # type: ignore[union-attr]
-
-
 def _meeting_date(review: Review) -> Any:
     """The date to check the collective's circulated draft against: its meeting, else the plan's deadline."""
     subject = review.subject
@@ -279,8 +221,8 @@ def _meeting_date(review: Review) -> Any:
 
 @login_required
 def review_form(request: HttpRequest, subject_id: int, place: str = ReviewPlace.CELL) -> HttpResponse:
-    scope = _scope(request)
-    subject = _subject(request, subject_id)
+    scope = scope_of(request)
+    subject = subject_for(request, subject_id)
     can_edit = scope.can_edit_review(subject)
     review = (
         Review.objects.filter(subject=subject, place=place)
@@ -312,7 +254,7 @@ def review_form(request: HttpRequest, subject_id: int, place: str = ReviewPlace.
                     form.review_data(),
                     request.user,
                     version=form.cleaned_data["version"],
-                    acting_member=_acting_member(request),
+                    acting_member=acting_member(request),
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)
@@ -376,8 +318,8 @@ def _form_title(fw: Any, subject: PlanSubject) -> str:
 @require_POST
 def review_autosave(request: HttpRequest, pk: int) -> JsonResponse:
     """Lưu nháp tự động: returns the new version, or the reason the save was refused."""
-    review = _review(request, pk)
-    if not _scope(request).can_edit_review(review.subject):
+    review = review_for(request, pk)
+    if not scope_of(request).can_edit_review(review.subject):
         return JsonResponse(
             {"ok": False, "error": "Đồng chí không có quyền sửa bản kiểm điểm này."}, status=403
         )
@@ -393,7 +335,7 @@ def review_autosave(request: HttpRequest, pk: int) -> JsonResponse:
             form.review_data(),
             request.user,
             version=form.cleaned_data["version"],
-            acting_member=_acting_member(request),
+            acting_member=acting_member(request),
         )
     except ValidationError as exc:
         code = _code(exc)
@@ -411,8 +353,8 @@ def review_autosave(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 @require_POST
 def review_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _review(request, pk)
-    if not _scope(request).can_manage_plan(review.subject.plan):
+    review = review_for(request, pk)
+    if not scope_of(request).can_manage_plan(review.subject.plan):
         raise PermissionDenied
     form = ReopenForm(request.POST)
     if form.is_valid():
@@ -429,8 +371,8 @@ def review_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _review(request, pk)
-    if not _scope(request).can_edit_review(review.subject):
+    review = review_for(request, pk)
+    if not scope_of(request).can_edit_review(review.subject):
         raise PermissionDenied
     url = _review_url(review.subject, review.place) + "#minh-chung"
     if services.is_locked(review):
@@ -458,7 +400,7 @@ def _evidence(request: HttpRequest, pk: int) -> Evidence:
     return get_object_or_404(
         Evidence.objects.select_related("review__subject__plan"),
         pk=pk,
-        review__subject__in=_scope(request).plan_subjects(),
+        review__subject__in=scope_of(request).plan_subjects(),
         review__subject__plan__status="da_ban_hanh",
     )
 
@@ -487,7 +429,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = _evidence(request, pk)
     review = evidence.review
-    if not _scope(request).can_edit_review(review.subject):
+    if not scope_of(request).can_edit_review(review.subject):
         raise PermissionDenied
     url = _review_url(review.subject, review.place) + "#minh-chung"
     if services.is_locked(review):
@@ -506,13 +448,6 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # ----------------------------------------------------------------------------------------------
 
 
-def _plan(request: HttpRequest, pk: int) -> Plan:
-    plan = get_object_or_404(_scope(request).plans(), pk=pk)
-    if not plan.is_published:
-        raise Http404
-    return plan
-
-
 def _state(review: Review | None) -> dict[str, Any]:
     if review is None:
         return {"label": "Chưa viết", "css": "bad"}
@@ -525,8 +460,8 @@ def _state(review: Review | None) -> dict[str, Any]:
 
 @login_required
 def plan_reviews(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request)
-    plan = _plan(request, pk)
+    scope = scope_of(request)
+    plan = plan_for(request, pk, published=True)
     if not scope.can_appraise(plan):
         raise PermissionDenied
     subjects = plan.subjects.filter(reviewed=True)
@@ -592,7 +527,7 @@ def plan_reviews(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _cell_for(request: HttpRequest, plan: Plan, cell_id: int) -> Any:
-    scope = _scope(request)
+    scope = scope_of(request)
     subject = get_object_or_404(
         plan.subjects.select_related("organization"), kind=SubjectKind.CELL, organization_id=cell_id
     )
@@ -603,8 +538,8 @@ def _cell_for(request: HttpRequest, plan: Plan, cell_id: int) -> Any:
 
 @login_required
 def cell_reviews(request: HttpRequest, pk: int, cell_id: int) -> HttpResponse:
-    scope = _scope(request)
-    plan = _plan(request, pk)
+    scope = scope_of(request)
+    plan = plan_for(request, pk, published=True)
     cell_subject = _cell_for(request, plan, cell_id)
     cell = cell_subject.organization
     subjects = list(
@@ -667,8 +602,8 @@ def cell_reviews(request: HttpRequest, pk: int, cell_id: int) -> HttpResponse:
 
 @login_required
 def feedback_send(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request)
-    plan = _plan(request, pk)
+    scope = scope_of(request)
+    plan = plan_for(request, pk, published=True)
     if not scope.can_manage_plan(plan):
         raise PermissionDenied
     cells = (
@@ -704,7 +639,7 @@ def feedback_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def feedback_list(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     requests = (
         scope.feedback_requests()
         .select_related("subject__plan", "subject__cell", "organization")
@@ -724,7 +659,7 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def feedback_respond(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(
-        _scope(request)
+        scope_of(request)
         .feedback_requests()
         .select_related("subject__plan", "subject__member", "subject__cell"),
         pk=pk,
@@ -760,8 +695,8 @@ def feedback_respond(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def feedback_summary(request: HttpRequest, pk: int) -> HttpResponse:
     """Tổng hợp ý kiến: one row per member, one column per source; the office for the whole ward."""
-    scope = _scope(request)
-    plan = _plan(request, pk)
+    scope = scope_of(request)
+    plan = plan_for(request, pk, published=True)
     cell_ids = list(plan.subjects.filter(kind=SubjectKind.CELL).values_list("organization_id", flat=True))
     cells = scope.organizations().filter(pk__in=cell_ids).order_by("path")
     chosen = request.GET.get("chi_bo", "")
@@ -828,8 +763,8 @@ def feedback_summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_open(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request)
-    plan = _plan(request, pk)
+    scope = scope_of(request)
+    plan = plan_for(request, pk, published=True)
     organization = collective = None
     cell_id, coll_id = request.GET.get("chi_bo", ""), request.GET.get("tap_the", "")
     if cell_id.isdigit():
@@ -879,34 +814,6 @@ def meeting_open(request: HttpRequest, pk: int) -> HttpResponse:
         "reviews/meeting_open.html",
         {"plan": plan, "form": form, "where": where, "existing": existing, "organization": organization},
     )
-
-
-def _meeting(request: HttpRequest, pk: int) -> Meeting:
-    scope = _scope(request)
-    meeting = get_object_or_404(
-        Meeting.objects.select_related(
-            "plan__organization", "organization", "collective", "chair", "secretary"
-        ),
-        pk=pk,
-        plan__in=scope.plans(),
-    )
-    if not scope.can_run_meeting(meeting.plan, meeting.organization):
-        raise PermissionDenied
-    return meeting
-
-
-def _item(request: HttpRequest, pk: int) -> MeetingItem:
-    item = get_object_or_404(MeetingItem.objects.select_related("subject", "meeting"), pk=pk)
-    item.meeting = _meeting(request, item.meeting_id)
-    return item
-
-
-def _closed(request: HttpRequest, item: MeetingItem) -> bool:
-    """Nothing is recorded on a closed meeting (the services do not check this themselves)."""
-    if item.meeting.status == MeetingStatus.OPEN:
-        return False
-    messages.error(request, "Hội nghị đã kết thúc, không ghi thêm được.")
-    return True
 
 
 def _vote_state(item: MeetingItem) -> dict[str, Any]:
@@ -970,7 +877,7 @@ def _item_rows(meeting: Meeting) -> list[dict[str, Any]]:
 
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
+    meeting = meeting_for(request, pk)
     rows = _item_rows(meeting)
     warning = ""
     collective_rows = [r for r in rows if r["item"].subject.member_id is None and r["review"] is not None]
@@ -1004,9 +911,7 @@ def _back(item: MeetingItem, request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def item_criticism(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _item(request, pk)
-    if _closed(request, item):
-        return _back(item, request)
+    item = item_for(request, pk)
     form = CriticismForm(request.POST)
     if form.is_valid():
         _attempt(
@@ -1024,9 +929,7 @@ def item_criticism(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_response(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _item(request, pk)
-    if _closed(request, item):
-        return _back(item, request)
+    item = item_for(request, pk)
     form = ResponseForm(request.POST)
     if form.is_valid():
         _attempt(
@@ -1042,9 +945,7 @@ def item_response(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_tally(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _item(request, pk)
-    if _closed(request, item):
-        return _back(item, request)
+    item = item_for(request, pk)
     form = TallyForm(request.POST)
     if not form.is_valid():
         for name, errors in form.errors.items():
@@ -1074,9 +975,7 @@ def item_tally(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def ballot_open(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _item(request, pk)
-    if _closed(request, item):
-        return _back(item, request)
+    item = item_for(request, pk)
     try:
         box = services.open_ballot(item, request.user)
     except ValidationError as exc:
@@ -1099,9 +998,7 @@ def ballot_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @sensitive_post_parameters("counting_code")
 def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _item(request, pk)
-    if _closed(request, item):
-        return _back(item, request)
+    item = item_for(request, pk)
     box = getattr(item, "ballot_box", None)
     if box is None:
         messages.error(request, "Chưa mở bỏ phiếu cho đối tượng này.")
@@ -1123,9 +1020,7 @@ def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def ballot_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _item(request, pk)
-    if _closed(request, item):
-        return _back(item, request)
+    item = item_for(request, pk)
     box = getattr(item, "ballot_box", None)
     if box is None:
         messages.error(request, "Chưa mở bỏ phiếu cho đối tượng này.")
@@ -1148,7 +1043,7 @@ def ballot_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def ballot_status(request: HttpRequest, pk: int) -> JsonResponse:
     """How many have voted (never who, never what): polled by the meeting and projector pages."""
-    item = _item(request, pk)
+    item = item_for(request, pk)
     box = getattr(item, "ballot_box", None)
     if box is None:
         return JsonResponse({"open": False, "voted": 0, "roll": 0})
@@ -1161,7 +1056,7 @@ def ballot_status(request: HttpRequest, pk: int) -> JsonResponse:
 @require_POST
 @sensitive_post_parameters("counting_code")
 def meeting_count_ballots(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
+    meeting = meeting_for(request, pk)
     form = CountingForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -1181,7 +1076,7 @@ def meeting_count_ballots(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
+    meeting = meeting_for(request, pk)
     form = CloseMeetingForm(request.POST)
     if form.is_valid():
         try:
@@ -1197,7 +1092,7 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def meeting_projector(request: HttpRequest, pk: int) -> HttpResponse:
     """Chế độ trình chiếu: one subject at a time, large text, the vote count, paper tallies."""
-    meeting = _meeting(request, pk)
+    meeting = meeting_for(request, pk)
     rows = _item_rows(meeting)
     if not rows:
         return render(request, "reviews/projector.html", {"meeting": meeting, "row": None})
@@ -1233,7 +1128,7 @@ def _box(pk: int) -> BallotBox:
 @sensitive_post_parameters("level")
 def ballot_vote(request: HttpRequest, pk: int) -> HttpResponse:
     box = _box(pk)
-    member = _acting_member(request)
+    member = acting_member(request)
     entry = VoterRollEntry.objects.filter(box=box, member=member).first() if member else None
     if entry is None:
         return render(request, "reviews/ballot_denied.html", {"box": box}, status=403)
@@ -1259,8 +1154,8 @@ def ballot_vote(request: HttpRequest, pk: int) -> HttpResponse:
 def ballot_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     """Kiểm tra mã biên nhận: whether a ballot with this code was counted (yes or no, nothing more)."""
     box = _box(pk)
-    scope = _scope(request)
-    member = _acting_member(request)
+    scope = scope_of(request)
+    member = acting_member(request)
     on_roll = member is not None and VoterRollEntry.objects.filter(box=box, member=member).exists()
     meeting = box.item.meeting
     if not on_roll and not (

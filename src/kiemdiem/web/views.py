@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from kiemdiem.access.objects import scope_of
 from kiemdiem.accounts.models import Role
 from kiemdiem.lib import dates
 from kiemdiem.lib.dates import parse_vn_date
@@ -33,7 +34,7 @@ def _day_param(request: HttpRequest) -> tuple[dt.date, str]:
 @login_required
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = scope_of(request)
     counts: dict[str, tuple[int, int]] = {}
     cells = []
     # The figures are shown with the cells' table, to those who watch cells (not to a plain member).
@@ -78,7 +79,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def org_tree(request: HttpRequest) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = scope_of(request)
     day, error = _day_param(request)
     orgs = list(scope.organizations().active_on(day).order_by("path"))
     counts = dict(
@@ -95,7 +96,7 @@ def org_tree(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = scope_of(request)
     org = get_object_or_404(scope.organizations(), pk=pk)
     day, error = _day_param(request)
     members = (
@@ -129,7 +130,7 @@ SORTS = {
 @login_required
 @require_safe
 def member_list(request: HttpRequest) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = scope_of(request)
     members = scope.members().select_related("cell")
     q = request.GET.get("q", "").strip()
     cell = request.GET.get("chi_bo", "")
@@ -167,7 +168,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = scope_of(request)
     member: Member = get_object_or_404(scope.members().select_related("cell", "residence_cell"), pk=pk)
     context = {
         "m": member,

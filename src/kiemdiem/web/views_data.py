@@ -23,6 +23,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNot
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from kiemdiem.access.objects import scope_of
 from kiemdiem.lib.jobs import ACTIVE, FileJob, Progress
 from kiemdiem.members.exporting import (
     CSV_CONTENT_TYPE,
@@ -50,7 +51,7 @@ _SESSION_KEY = "data_import_job"
 
 
 def _office_scope(request: HttpRequest) -> Any:
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = scope_of(request)
     if not scope.can_manage_registry:
         raise PermissionDenied
     return scope

@@ -7,10 +7,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.errors import HttpError
 
+from kiemdiem.access.objects import scope_of
 from kiemdiem.accounts.models import Role
 
 from .. import serialize
-from ..auth import ANY_AUTH, auth_method, scope_of, session_auth
+from ..auth import ANY_AUTH, auth_method, session_auth
 from ..models import ApiToken
 from ..schemas import InvalidInput, MeOut, Message, TokenCreate, TokenIssued, TokenOut
 

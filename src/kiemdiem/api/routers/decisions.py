@@ -7,12 +7,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
+from kiemdiem.access.objects import plan_for, scope_of
 from kiemdiem.decisions import services
 from kiemdiem.decisions.models import Decision, DecisionEntry
-from kiemdiem.plans.models import Plan
 
 from .. import cycle_serialize as out
-from ..auth import scope_of
 from ..cycle_schemas import (
     AppraisalOut,
     DecideIn,
@@ -24,7 +23,6 @@ from ..cycle_schemas import (
     ReclassifyIn,
 )
 from ..schemas import InvalidInput, Message
-from .plans import plan_for
 
 router = Router(tags=["Thẩm định, quyết định"])
 
@@ -32,20 +30,6 @@ NOT_APPRAISER = "Chỉ văn phòng, Ban Thường vụ Đảng ủy thẩm đị
 NOT_DECIDER = "Chỉ Ban Thường vụ Đảng ủy quyết định, xếp loại lại và công bố kết quả."
 NOT_IN_PLAN = "Đối tượng {id} không thuộc kế hoạch."
 TWICE = "Đối tượng {id} được chọn hai lần."
-
-
-def _appraiser_plan(request: HttpRequest, plan_id: int) -> Plan:
-    plan = plan_for(request, plan_id)
-    if not scope_of(request).can_appraise(plan):
-        out.forbidden(NOT_APPRAISER)
-    return plan
-
-
-def _decider_plan(request: HttpRequest, plan_id: int) -> Plan:
-    plan = plan_for(request, plan_id)
-    if not scope_of(request).can_decide(plan):
-        out.forbidden(NOT_DECIDER)
-    return plan
 
 
 def _decision_for(request: HttpRequest, decision_id: int) -> Decision:
@@ -85,7 +69,7 @@ def appraisal(
     plan_id: int,
     outstanding_unit: bool = Query(False, description="Tính tỷ lệ của đơn vị có thành tích nổi bật."),  # noqa: B008
 ) -> dict:
-    plan = _appraiser_plan(request, plan_id)
+    plan = plan_for(request, plan_id, may="appraise")
     result = services.appraise(plan, outstanding_unit=outstanding_unit)
     return {
         "review_date": result.review_date,
@@ -123,7 +107,7 @@ def appraisal(
     description="Văn phòng, Ban Thường vụ Đảng ủy: số, ngày quyết định và kết quả từng đối tượng.",
 )
 def list_decisions(request: HttpRequest, plan_id: int) -> list[dict]:
-    plan = _appraiser_plan(request, plan_id)
+    plan = plan_for(request, plan_id, may="appraise")
     return [_decision_json(d) for d in plan.decisions.order_by("date", "number", "id")]
 
 
@@ -134,7 +118,7 @@ def list_decisions(request: HttpRequest, plan_id: int) -> list[dict]:
     description="Ban Thường vụ Đảng ủy: số và ngày của văn bản quyết định; rồi quyết định từng đối tượng.",
 )
 def create_decision(request: HttpRequest, plan_id: int, payload: DecisionCreate) -> Status:
-    plan = _decider_plan(request, plan_id)
+    plan = plan_for(request, plan_id, may="decide")
     decision = services.create_decision(
         plan,
         number=payload.number,
@@ -228,5 +212,5 @@ def reclassify(request: HttpRequest, entry_id: int, payload: ReclassifyIn) -> St
     description="Ban Thường vụ Đảng ủy: mỗi đối tượng thấy kết quả của mình, chi bộ thấy của đảng viên mình.",
 )
 def publish_results(request: HttpRequest, plan_id: int) -> dict:
-    plan = _decider_plan(request, plan_id)
+    plan = plan_for(request, plan_id, may="decide")
     return {"published": services.publish_results(plan, request.auth)}  # type: ignore[attr-defined]

@@ -8,24 +8,22 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.errors import HttpError
 
+from kiemdiem.access.objects import box_for, item_for, meeting_for, plan_for, scope_of
 from kiemdiem.plans.models import Plan, SubjectKind
 from kiemdiem.reviews import services
 from kiemdiem.reviews.models import (
     BallotBox,
     Meeting,
     MeetingItem,
-    MeetingStatus,
     Review,
     ReviewPlace,
     VoterRollEntry,
 )
 
 from .. import cycle_serialize as out
-from ..auth import scope_of
 from ..cycle_schemas import (
     BallotOpened,
     BallotOut,
@@ -45,7 +43,6 @@ from ..cycle_schemas import (
     VoteIn,
 )
 from ..schemas import InvalidInput, Message
-from .plans import plan_for
 
 router = Router(tags=["Hội nghị kiểm điểm"])
 
@@ -60,28 +57,6 @@ NOT_A_MEMBER = (
 )
 NOT_ON_ROLL = "Đồng chí không có trong danh sách cử tri của hòm phiếu này."
 ALREADY_VOTED = "Đồng chí đã bỏ phiếu."
-
-
-def _meeting_for(request: HttpRequest, meeting_id: int) -> Meeting:
-    scope = scope_of(request)
-    meeting = get_object_or_404(
-        Meeting.objects.select_related(
-            "plan__organization", "organization", "collective", "chair", "secretary"
-        ),
-        pk=meeting_id,
-        plan__in=scope.plans(),
-    )
-    if not scope.can_run_meeting(meeting.plan, meeting.organization):
-        out.forbidden(CANNOT_RUN)
-    return meeting
-
-
-def _item_for(request: HttpRequest, item_id: int, *, writing: bool = True) -> MeetingItem:
-    item = get_object_or_404(MeetingItem.objects.select_related("subject"), pk=item_id)
-    item.meeting = _meeting_for(request, item.meeting_id)
-    if writing and item.meeting.status != MeetingStatus.OPEN:
-        raise ValidationError(MEETING_CLOSED)
-    return item
 
 
 def _items(meeting: Meeting) -> list[dict]:
@@ -188,7 +163,7 @@ def open_meeting(request: HttpRequest, plan_id: int, payload: MeetingOpen) -> St
         secretary=found.get(payload.secretary_id) if payload.secretary_id else None,
         place=payload.place,
     )
-    return Status(201, _detail(_meeting_for(request, meeting.pk)))
+    return Status(201, _detail(meeting_for(request, meeting.pk)))
 
 
 @router.get(
@@ -201,7 +176,7 @@ def open_meeting(request: HttpRequest, plan_id: int, payload: MeetingOpen) -> St
     ),
 )
 def get_meeting(request: HttpRequest, meeting_id: int) -> dict:
-    return _detail(_meeting_for(request, meeting_id))
+    return _detail(meeting_for(request, meeting_id))
 
 
 @router.post(
@@ -211,10 +186,10 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> dict:
     description="Ghi diễn biến (`minutes`); từ chối khi còn hòm phiếu chưa đóng.",
 )
 def close_meeting(request: HttpRequest, meeting_id: int, payload: MeetingClose | None = None) -> dict:
-    meeting = _meeting_for(request, meeting_id)
+    meeting = meeting_for(request, meeting_id)
     minutes = payload.minutes if payload else ""
     services.close_meeting(meeting, request.auth, minutes)  # type: ignore[attr-defined]
-    return _detail(_meeting_for(request, meeting_id))
+    return _detail(meeting_for(request, meeting_id))
 
 
 def _item_json(item_id: int) -> dict:
@@ -228,7 +203,7 @@ def _item_json(item_id: int) -> dict:
     description="Người góp ý (`who`) và nội dung (`what`) đối với một đối tượng tại hội nghị đang họp.",
 )
 def add_criticism(request: HttpRequest, item_id: int, payload: CriticismIn) -> dict:
-    item = _item_for(request, item_id)
+    item = item_for(request, item_id, writing=True)
     services.add_criticism(item, request.auth, payload.who, payload.what)  # type: ignore[attr-defined]
     return _item_json(item.pk)
 
@@ -243,7 +218,7 @@ def add_criticism(request: HttpRequest, item_id: int, payload: CriticismIn) -> d
     ),
 )
 def enter_tally(request: HttpRequest, item_id: int, payload: TallyIn) -> dict:
-    item = _item_for(request, item_id)
+    item = item_for(request, item_id, writing=True)
     counts = {str(level): n for level, n in payload.counts.items()}
     outcome = services.enter_paper_tally(item, request.auth, counts, payload.invalid)  # type: ignore[attr-defined]
     return {"outcome": outcome, "item": _item_json(item.pk)}
@@ -281,7 +256,7 @@ def _ballot(request: HttpRequest, box: BallotBox) -> dict:
     ),
 )
 def open_ballot(request: HttpRequest, item_id: int) -> Status:
-    item = _item_for(request, item_id)
+    item = item_for(request, item_id, writing=True)
     box = services.open_ballot(item, request.auth)  # type: ignore[attr-defined]
     body = _ballot(request, BallotBox.objects.select_related("item__subject").get(pk=box.pk))
     return Status(201, body | {"counting_code": box.counting_code})  # type: ignore[attr-defined]
@@ -305,7 +280,7 @@ def _open_box(item: MeetingItem) -> BallotBox:
     ),
 )
 def close_ballot(request: HttpRequest, item_id: int, payload: CountingIn) -> dict:
-    box = _open_box(_item_for(request, item_id))
+    box = _open_box(item_for(request, item_id, writing=True))
     services.close_ballot(box, request.auth, payload.counting_code)  # type: ignore[attr-defined]
     return _ballot(request, BallotBox.objects.select_related("item__subject").get(pk=box.pk))
 
@@ -319,26 +294,9 @@ def close_ballot(request: HttpRequest, item_id: int, payload: CountingIn) -> dic
     ),
 )
 def cancel_ballot(request: HttpRequest, item_id: int, payload: CancelBallotIn) -> dict:
-    item = _item_for(request, item_id)
+    item = item_for(request, item_id, writing=True)
     services.cancel_ballot(_open_box(item), request.auth, payload.reason)  # type: ignore[attr-defined]
     return _item_json(item.pk)
-
-
-def _box_for(request: HttpRequest, box_id: int) -> BallotBox:
-    """A box the caller is a voter of, or whose meeting the caller runs (404 for anyone else)."""
-    scope = scope_of(request)
-    box = get_object_or_404(
-        BallotBox.objects.select_related("item__subject", "item__meeting__plan"), pk=box_id
-    )
-    member_id = getattr(request.auth, "member_id", None)  # type: ignore[attr-defined]
-    if member_id and VoterRollEntry.objects.filter(box=box, member_id=member_id).exists():
-        return box
-    meeting = box.item.meeting
-    if scope.plans().filter(pk=meeting.plan_id).exists() and scope.can_run_meeting(
-        meeting.plan, meeting.organization
-    ):
-        return box
-    raise Http404
 
 
 @router.get(
@@ -351,7 +309,7 @@ def _box_for(request: HttpRequest, box_id: int) -> BallotBox:
     ),
 )
 def get_ballot(request: HttpRequest, box_id: int) -> dict:
-    return _ballot(request, _box_for(request, box_id))
+    return _ballot(request, box_for(request, box_id))
 
 
 @router.post(
@@ -364,7 +322,7 @@ def get_ballot(request: HttpRequest, box_id: int) -> dict:
     ),
 )
 def vote(request: HttpRequest, box_id: int, payload: VoteIn) -> dict:
-    box = _box_for(request, box_id)
+    box = box_for(request, box_id)
     user = request.auth  # type: ignore[attr-defined]
     if not user.member_id:
         out.forbidden(NOT_A_MEMBER)
@@ -391,6 +349,6 @@ def vote(request: HttpRequest, box_id: int, payload: VoteIn) -> dict:
     ),
 )
 def check_receipt(request: HttpRequest, box_id: int, payload: ReceiptIn) -> dict:
-    box = _box_for(request, box_id)
+    box = box_for(request, box_id)
     state = services.check_receipt(box, request.auth, payload.code)  # type: ignore[attr-defined]
     return {"counted": state != "unknown", "state": state}

@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
+from kiemdiem.access.objects import scope_of
 from kiemdiem.members.models import ActivityStatus, Member
 
 from .. import registry, serialize
-from ..auth import scope_of
 from ..schemas import InvalidInput, MemberCreate, MemberDetail, MemberPage, MemberUpdate, Message, PartyStatus
 
 router = Router(tags=["Đảng viên"])

@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router
 
+from kiemdiem.access.objects import scope_of
 from kiemdiem.members.models import Membership, period_q
 from kiemdiem.organizations.models import Organization, OrgKind, ParentPeriod
 
 from .. import serialize
-from ..auth import scope_of
 from ..schemas import MemberOut, Message, OrganizationDetail, OrganizationList
 
 router = Router(tags=["Tổ chức đảng"])

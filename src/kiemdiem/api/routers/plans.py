@@ -6,20 +6,19 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from kiemdiem.accounts.scope import Scope
+from kiemdiem.access.objects import plan_for, scope_of
+from kiemdiem.access.scope import Scope
 from kiemdiem.decisions import services as decisions
 from kiemdiem.lib import dates
 from kiemdiem.organizations.models import OrgKind
 from kiemdiem.plans import services
-from kiemdiem.plans.models import Plan, PlanAcknowledgement, PlanSubject, SubjectKind
+from kiemdiem.plans.models import Plan, PlanAcknowledgement, SubjectKind
 from kiemdiem.plans.services import update_plan
 
 from .. import cycle_serialize as out
-from ..auth import scope_of
 from ..cycle_schemas import (
     AcknowledgeIn,
     AcknowledgementOut,
@@ -42,15 +41,6 @@ NOT_SECRETARY = "Chỉ bí thư chi bộ nhận kế hoạch mới xác nhận �
 NO_PROGRESS = "Bạn không được xem tiến độ của kế hoạch này."
 UNKNOWN_FRAMEWORK = "Không có quy định «{id}»."
 MAX_PAGE_SIZE = 500
-
-
-def plan_for(request: HttpRequest, plan_id: int, *, manage: bool = False) -> Plan:
-    """A plan the caller may read (404 otherwise); with ``manage``, 403 unless the caller manages it."""
-    scope = scope_of(request)
-    plan = get_object_or_404(scope.plans(), pk=plan_id)
-    if manage and not scope.can_manage_plan(plan):
-        out.forbidden(NOT_MANAGER)
-    return plan
 
 
 def plan_detail(request: HttpRequest, plan: Plan) -> dict:
@@ -148,7 +138,7 @@ def get_plan(request: HttpRequest, plan_id: int) -> dict:
 )
 def update(request: HttpRequest, plan_id: int, payload: PlanUpdate) -> dict:
     scope = scope_of(request)
-    plan = plan_for(request, plan_id, manage=True)
+    plan = plan_for(request, plan_id, may="manage")
     data = payload.model_dump(exclude_unset=True, exclude={"version"})
     if "steps" in data:
         data["steps"] = [s.model_dump(exclude_unset=True) for s in payload.steps or []]
@@ -170,7 +160,7 @@ def update(request: HttpRequest, plan_id: int, payload: PlanUpdate) -> dict:
     ),
 )
 def compute_subjects(request: HttpRequest, plan_id: int) -> dict:
-    plan = plan_for(request, plan_id, manage=True)
+    plan = plan_for(request, plan_id, may="manage")
     return {"counts": services.compute_subjects(plan, request.auth)}  # type: ignore[attr-defined]
 
 
@@ -185,7 +175,7 @@ def compute_subjects(request: HttpRequest, plan_id: int) -> dict:
     ),
 )
 def publish(request: HttpRequest, plan_id: int) -> dict:
-    plan = plan_for(request, plan_id, manage=True)
+    plan = plan_for(request, plan_id, may="manage")
     services.publish_plan(plan, request.auth)  # type: ignore[attr-defined]
     plan.refresh_from_db()
     return plan_detail(request, plan)
@@ -304,16 +294,3 @@ def progress(
             }
         )
     return {"date": day, "rows": rows}
-
-
-def subject_for(request: HttpRequest, subject_id: int) -> PlanSubject:
-    """A subject of a published plan the caller may see (404 otherwise)."""
-    subject = get_object_or_404(
-        scope_of(request)
-        .plan_subjects()
-        .select_related("plan__organization", "member", "cell", "organization", "collective"),
-        pk=subject_id,
-    )
-    if not subject.plan.is_published:
-        raise Http404
-    return subject

@@ -10,12 +10,12 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
+from kiemdiem.access.objects import plan_for, review_for, scope_of, subject_for
 from kiemdiem.plans.models import COLLECTIVE_KINDS, INDIVIDUAL_KINDS, SubjectKind
 from kiemdiem.reviews import services
 from kiemdiem.reviews.models import FeedbackSource, MeetingItem, Review, ReviewPlace
 
 from .. import cycle_serialize as out
-from ..auth import scope_of
 from ..cycle_schemas import (
     Created,
     FeedbackRequestOut,
@@ -28,7 +28,7 @@ from ..cycle_schemas import (
     ReviewUpdate,
 )
 from ..schemas import InvalidInput, Message
-from .plans import NOT_MANAGER, plan_for, subject_for
+from .plans import NOT_MANAGER
 
 router = Router()
 
@@ -43,23 +43,6 @@ UNKNOWN_CRITERION = "Không có tiêu chí «{key}»."
 NOT_FOR_FRAMEWORK = "Quy định áp dụng cho kế hoạch này không dùng trường này."
 NOT_FOR_KIND = "Trường này không dùng cho loại đối tượng này."
 PLACE_HELP = "Nơi kiểm điểm: chi_bo (mặc định) hoặc tap_the (cán bộ lãnh đạo, lần hai)."
-
-
-def _review_for(request: HttpRequest, review_id: int) -> Review:
-    review = get_object_or_404(
-        Review.objects.select_related(
-            "subject__plan__organization",
-            "subject__member",
-            "subject__cell",
-            "subject__organization",
-            "subject__collective",
-        ),
-        pk=review_id,
-        subject__in=scope_of(request).plan_subjects(),
-    )
-    if not review.subject.plan.is_published:
-        raise Http404
-    return review
 
 
 def _review_json(request: HttpRequest, review: Review) -> dict:
@@ -153,7 +136,7 @@ def open_review(
     description="Trong phạm vi đối tượng bạn được xem; `can_edit` cho biết bạn có sửa được không.",
 )
 def get_review(request: HttpRequest, review_id: int) -> dict:
-    return _review_json(request, _review_for(request, review_id))
+    return _review_json(request, review_for(request, review_id))
 
 
 @router.patch(
@@ -168,7 +151,7 @@ def get_review(request: HttpRequest, review_id: int) -> dict:
     ),
 )
 def save_review(request: HttpRequest, review_id: int, payload: ReviewUpdate) -> dict:
-    review = _review_for(request, review_id)
+    review = review_for(request, review_id)
     if not scope_of(request).can_edit_review(review.subject):
         out.forbidden(CANNOT_EDIT)
     data = _changes(review, payload.model_dump(exclude_unset=True, exclude={"version"}))
@@ -193,7 +176,7 @@ def save_review(request: HttpRequest, review_id: int, payload: ReviewUpdate) -> 
     ),
 )
 def submit_review(request: HttpRequest, review_id: int) -> dict:
-    review = _review_for(request, review_id)
+    review = review_for(request, review_id)
     if not scope_of(request).can_edit_review(review.subject):
         out.forbidden(CANNOT_EDIT)
     submitted = services.submit_review(review, request.auth)  # type: ignore[attr-defined]
@@ -208,7 +191,7 @@ def submit_review(request: HttpRequest, review_id: int) -> dict:
     description="Chỉ văn phòng Đảng ủy, luôn kèm lý do (ghi vào nhật ký).",
 )
 def reopen_review(request: HttpRequest, review_id: int, payload: ReasonIn) -> dict:
-    review = _review_for(request, review_id)
+    review = review_for(request, review_id)
     if not scope_of(request).can_manage_plan(review.subject.plan):
         out.forbidden(NOT_MANAGER)
     reopened = services.reopen_review(review, request.auth, payload.reason)  # type: ignore[attr-defined]
@@ -229,7 +212,7 @@ def reopen_review(request: HttpRequest, review_id: int, payload: ReasonIn) -> di
 )
 def send_feedback_requests(request: HttpRequest, plan_id: int, payload: FeedbackSend) -> dict:
     scope = scope_of(request)
-    plan = plan_for(request, plan_id, manage=True)
+    plan = plan_for(request, plan_id, may="manage")
     if not plan.is_published:
         raise Http404
     subjects = plan.subjects.filter(kind__in=INDIVIDUAL_KINDS, reviewed=True)

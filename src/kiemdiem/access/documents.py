@@ -1,4 +1,4 @@
-"""Who may download which document, decided only from ``accounts/scope.py``.
+"""Who may download which document, decided only from ``access/scope.py``.
 
 - office and standing committee of the plan's committee (``scope.can_appraise``): every document;
 - a cell secretary: the cell's documents (report, minutes, opinion summary, checklist, batch of forms)

@@ -11,10 +11,11 @@ from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
-from kiemdiem.members.models import Member
+from kiemdiem.accounts.models import Role, RoleAssignment, User
+from kiemdiem.members.models import Member, Position
 from kiemdiem.organizations.models import Organization
-
-from .models import Role, RoleAssignment, User
+from kiemdiem.plans.models import Plan, PlanStatus, PlanSubject
+from kiemdiem.reviews.models import FeedbackRequest, FeedbackSource
 
 _NOTHING = Q(pk__in=[])
 
@@ -113,8 +114,6 @@ class Scope:
         """Plans this user may read: the office, standing committee and higher level see every plan of
         their subtree (drafts too); cell secretaries and members see the published plans of the
         committees above their cell."""
-        from kiemdiem.plans.models import Plan, PlanStatus
-
         if self.user is None:
             return Plan.objects.none()
         q = self._subtree_q("organization__", (Role.OFFICE, Role.STANDING, Role.HIGHER))
@@ -130,8 +129,6 @@ class Scope:
     def plan_subjects(self):  # type: ignore[no-untyped-def]
         """Subjects of readable plans: organizations and collectives to every reader of the plan;
         individuals only within the member scope (a secretary: own cell; a member: self)."""
-        from kiemdiem.plans.models import PlanSubject
-
         if self.user is None:
             return PlanSubject.objects.none()
         # The residence-place secretary is left out here on purpose: he/she answers the residence
@@ -139,8 +136,6 @@ class Scope:
         review_members = Member.objects.filter(self._member_q(residence=False))
         # Organizations and collectives: those in the organization scope (the office: all; a cell: its
         # own), and the collectives the member him/herself belongs to (a leader's second place).
-        from kiemdiem.members.models import Position
-
         units = Q(organization__in=self.organizations()) | Q(
             collective__organization__in=self.organizations()
         )
@@ -172,8 +167,6 @@ class Scope:
     def feedback_requests(self):  # type: ignore[no-untyped-def]
         """Requests this user may answer: the residence secretary only the residence requests addressed to
         his/her cell; a cell secretary those of the own cell's members; the office all of its plans."""
-        from kiemdiem.reviews.models import FeedbackRequest, FeedbackSource
-
         if self.user is None:
             return FeedbackRequest.objects.none()
         q = self._subtree_q("subject__plan__organization__", (Role.OFFICE,))
@@ -181,7 +174,7 @@ class Scope:
             q |= Q(source=FeedbackSource.RESIDENCE, organization=cell)
         for cell in self.orgs_for(Role.CELL_SECRETARY):
             q |= Q(subject__cell=cell) & ~Q(source=FeedbackSource.RESIDENCE)
-        return FeedbackRequest.objects.filter(q, subject__plan__status="da_ban_hanh")
+        return FeedbackRequest.objects.filter(q, subject__plan__status=PlanStatus.PUBLISHED)
 
     def can_decide(self, plan) -> bool:  # type: ignore[no-untyped-def]
         """Decide levels: the standing committee of the plan's committee (Ban Thường vụ quyết định)."""
