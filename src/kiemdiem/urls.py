@@ -3,13 +3,13 @@ from django.urls import include, path
 from kiemdiem.api.api import api
 
 urlpatterns = [
-    path("", include("kiemdiem.accounts.urls")),
+    path("", include("kiemdiem.web.urls_accounts")),
     path("", include("kiemdiem.web.urls")),
     path("", include("kiemdiem.web.urls_data")),
-    path("", include("kiemdiem.plans.urls")),
-    path("", include("kiemdiem.reviews.urls")),
-    path("", include("kiemdiem.decisions.urls")),
-    path("", include("kiemdiem.documents.urls")),
-    path("", include("kiemdiem.reports.urls")),
+    path("", include("kiemdiem.web.urls_plans")),
+    path("", include("kiemdiem.web.urls_reviews")),
+    path("", include("kiemdiem.web.urls_decisions")),
+    path("", include("kiemdiem.web.urls_documents")),
+    path("", include("kiemdiem.web.urls_reports")),
     path("api/", api.urls),
 ]

@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from kiemdiem.members.importing import MEMBER_COLUMNS
 from kiemdiem.members.models import Member
-from kiemdiem.organizations.importing import ORG_COLUMNS
+from kiemdiem.members.organization_import import ORG_COLUMNS
 
 
 def member_row(**overrides: object) -> list[object]:

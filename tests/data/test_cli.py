@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from kiemdiem.members.importing import MEMBER_COLUMNS
 from kiemdiem.members.models import Member
-from kiemdiem.organizations.importing import ORG_COLUMNS
+from kiemdiem.members.organization_import import ORG_COLUMNS
 from kiemdiem.organizations.models import Organization
 
 from .helpers import member_row, org_row, snapshot, xlsx

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from kiemdiem.lib.spreadsheets import today
 from kiemdiem.members.importing import MEMBER_COLUMNS, import_members
 from kiemdiem.members.models import ActivityStatus, Member
-from kiemdiem.organizations.importing import today
 from kiemdiem.organizations.models import Organization
 
 from .helpers import day, member_row, snapshot, xlsx

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from kiemdiem.organizations.importing import ORG_COLUMNS, import_organizations, today
+from kiemdiem.lib.spreadsheets import today
+from kiemdiem.members.organization_import import ORG_COLUMNS, import_organizations
 from kiemdiem.organizations.models import EventKind, Organization, OrgKind
 
 from .helpers import org_row, snapshot, xlsx

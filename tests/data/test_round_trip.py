@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from kiemdiem.lib.spreadsheets import GUIDE_SHEET
 from kiemdiem.members.exporting import member_template_xlsx, organization_template_xlsx, write_members
 from kiemdiem.members.importing import MEMBER_COLUMNS, import_members
 from kiemdiem.members.models import Member
-from kiemdiem.organizations.importing import GUIDE_SHEET, ORG_COLUMNS
+from kiemdiem.members.organization_import import ORG_COLUMNS
 from kiemdiem.organizations.models import Organization
 
 from .helpers import csv_file, member_row, read_xlsx, snapshot, xlsx

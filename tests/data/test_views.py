@@ -10,9 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from kiemdiem.lib.spreadsheets import GUIDE_SHEET
 from kiemdiem.members.importing import MEMBER_COLUMNS
 from kiemdiem.members.models import Member
-from kiemdiem.organizations.importing import GUIDE_SHEET, ORG_COLUMNS
+from kiemdiem.members.organization_import import ORG_COLUMNS
 from kiemdiem.organizations.models import Organization
 
 from .helpers import member_row, org_row, snapshot, xlsx
@@ -125,7 +126,7 @@ def test_files_other_than_xlsx_or_csv_are_refused(ward, login):
 
 
 def test_files_over_the_limit_are_refused(ward, login, monkeypatch, settings):
-    from kiemdiem.organizations import importing
+    from kiemdiem.lib import spreadsheets as importing
 
     monkeypatch.setattr(importing, "MAX_FILE_BYTES", 1000)
     client = login("office")
@@ -136,7 +137,7 @@ def test_files_over_the_limit_are_refused(ward, login, monkeypatch, settings):
 
 
 def test_the_20_mb_limit_is_the_default():
-    from kiemdiem.organizations.importing import MAX_FILE_BYTES, FileRejected, check_upload
+    from kiemdiem.lib.spreadsheets import MAX_FILE_BYTES, FileRejected, check_upload
 
     assert MAX_FILE_BYTES == 20 * 1024 * 1024
     with pytest.raises(FileRejected, match="20 MB"):

@@ -15,9 +15,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from kiemdiem.documents import views as document_views
+from kiemdiem.documents import catalog
 from kiemdiem.lib import jobs
 from kiemdiem.lib.jobs import FileJob, Progress
+from kiemdiem.web import views_documents as document_views
 
 from ..decisions.conftest import cycle, plan  # noqa: F401  (fixtures)
 
@@ -64,7 +65,7 @@ def test_a_failing_task_leaves_the_job_failed() -> None:
 def test_a_task_must_be_importable_by_its_dotted_path() -> None:
     """The queue finds a task by its dotted path: closures and lambdas are refused in both modes."""
     assert jobs.task_path(two_steps) == "tests.lib.test_jobs.two_steps"
-    assert jobs.task_path(document_views.batch_task) == "kiemdiem.documents.views.batch_task"
+    assert jobs.task_path(catalog.batch_task) == "kiemdiem.documents.catalog.batch_task"
 
     def local(job: FileJob, progress: Progress) -> None:
         pass

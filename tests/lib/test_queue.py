@@ -30,12 +30,12 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from kiemdiem.documents import views as document_views
 from kiemdiem.lib import jobs
 from kiemdiem.lib.jobs import FileJob, Progress
+from kiemdiem.lib.spreadsheets import STAGE_CHECK, STAGE_WRITE
 from kiemdiem.members.models import Member
-from kiemdiem.organizations.importing import STAGE_CHECK, STAGE_WRITE
 from kiemdiem.web import views_data
+from kiemdiem.web import views_documents as document_views
 
 from ..data.helpers import member_row, xlsx
 from ..decisions.conftest import cycle, plan  # noqa: F401  (fixtures)

@@ -6,13 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from kiemdiem.members.models import Member
+from kiemdiem.members.reorganize import merge_organizations, split_organization
 from kiemdiem.organizations.models import CellCategory, Organization, OrgKind
-from kiemdiem.organizations.services import (
-    create_organization,
-    merge_organizations,
-    move_organization,
-    split_organization,
-)
+from kiemdiem.organizations.services import create_organization, move_organization
 
 from ..factories import make_member, make_org
 

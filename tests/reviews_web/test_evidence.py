@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from kiemdiem.reviews.forms import MAX_EVIDENCE_BYTES
 from kiemdiem.reviews.models import Evidence
 from kiemdiem.reviews.services import get_or_create_review
+from kiemdiem.web.forms_reviews import MAX_EVIDENCE_BYTES
 
 from .conftest import subject_of
 

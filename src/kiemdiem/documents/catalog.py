@@ -15,6 +15,7 @@ from typing import Any
 from django.utils.text import slugify
 
 from kiemdiem.decisions.models import Decision, DecisionEntry, Reclassification
+from kiemdiem.lib.jobs import FileJob, Progress
 from kiemdiem.lib.vietnamese import fold
 from kiemdiem.organizations.models import Organization
 from kiemdiem.plans.models import COLLECTIVE_KINDS, INDIVIDUAL_KINDS, Plan, PlanSubject
@@ -175,3 +176,18 @@ def build_batch(
         out.write(data)
     report(STAGE_PDF, 1, 1)
     return total
+
+
+def batch_task(
+    job: FileJob, progress: Progress, plan_id: int, subject_ids: list[int], fmt: str, suffix: str
+) -> int:
+    """The batch as a job task: reads the plan and its subjects again (in a thread, or in the worker
+    process of the queue), writes ``job.path(suffix)``, returns the number of forms."""
+    plan = Plan.objects.get(pk=plan_id)
+    order = {pk: i for i, pk in enumerate(subject_ids)}
+    subjects = sorted(
+        PlanSubject.objects.filter(pk__in=subject_ids).select_related("member", "cell"),
+        key=lambda s: order[s.pk],
+    )
+    with job.path(suffix).open("wb") as out:
+        return build_batch(plan, subjects, fmt, out, progress)

@@ -16,7 +16,8 @@ from typing import IO
 from django.db.models import QuerySet
 
 from kiemdiem.lib.dates import format_vn_date
-from kiemdiem.organizations.importing import GUIDE_SHEET, ORG_COLUMNS, Progress, csv_quote
+from kiemdiem.lib.spreadsheets import GUIDE_SHEET, Progress, csv_quote
+from kiemdiem.members.organization_import import ORG_COLUMNS
 from kiemdiem.organizations.models import CellCategory, OrgKind
 
 from .importing import MEMBER_COLUMNS

@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 from kiemdiem.lib.dates import format_vn_date
-from kiemdiem.lib.vietnamese import fold
-from kiemdiem.organizations.importing import (
-    IMPORT_REASON,
+from kiemdiem.lib.spreadsheets import (
     STAGE_CHECK,
     STAGE_READ,
     STAGE_WRITE,
@@ -31,12 +29,13 @@ from kiemdiem.organizations.importing import (
     Source,
     cell_text,
     commit_rows,
-    orgs_by_code,
     read_rows,
     report_progress,
     to_table,
     today,
 )
+from kiemdiem.lib.vietnamese import fold
+from kiemdiem.members.organization_import import IMPORT_REASON, orgs_by_code
 from kiemdiem.organizations.models import Organization
 
 from .models import ActivityStatus, Gender, Member, Membership, StatusPeriod

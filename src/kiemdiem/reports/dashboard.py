@@ -9,7 +9,7 @@ from kiemdiem.decisions.services import progress
 from kiemdiem.lib import dates
 
 from . import charts
-from .views import charts_for, related_plans, report, watchable_plans
+from .summary import charts_for, related_plans, report, watchable_plans
 
 
 def dashboard_context(scope: Any) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from kiemdiem.access.objects import scope_of
 from kiemdiem.lib.jobs import ACTIVE, FileJob, Progress
+from kiemdiem.lib.spreadsheets import MAX_FILE_BYTES, FileRejected, ImportResult, check_upload
 from kiemdiem.members.exporting import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
@@ -33,13 +34,7 @@ from kiemdiem.members.exporting import (
     write_members,
 )
 from kiemdiem.members.importing import import_members
-from kiemdiem.organizations.importing import (
-    MAX_FILE_BYTES,
-    FileRejected,
-    ImportResult,
-    check_upload,
-    import_organizations,
-)
+from kiemdiem.members.organization_import import import_organizations
 from kiemdiem.organizations.models import Organization
 
 IMPORTERS = {"members": import_members, "organizations": import_organizations}

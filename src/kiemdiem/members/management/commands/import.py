@@ -7,7 +7,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kiemdiem.members.importing import import_members
-from kiemdiem.organizations.importing import import_organizations
+from kiemdiem.members.organization_import import import_organizations
 
 from ._progress import StageProgress
 

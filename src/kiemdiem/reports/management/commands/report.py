@@ -15,7 +15,7 @@ from tqdm import tqdm
 from kiemdiem.organizations.models import Organization
 from kiemdiem.plans.models import Plan
 from kiemdiem.reports import xlsx
-from kiemdiem.reports.views import report
+from kiemdiem.reports.summary import report
 
 
 class Command(BaseCommand):

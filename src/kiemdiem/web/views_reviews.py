@@ -39,9 +39,24 @@ from kiemdiem.decisions.models import DecisionEntry
 from kiemdiem.lib import dates
 from kiemdiem.organizations.models import LeadershipCollective
 from kiemdiem.plans.models import COLLECTIVE_KINDS, INDIVIDUAL_KINDS, Plan, PlanSubject, SubjectKind
+from kiemdiem.reviews import services
+from kiemdiem.reviews.models import (
+    BallotBox,
+    Evidence,
+    FeedbackRequest,
+    FeedbackSource,
+    Level,
+    Meeting,
+    MeetingItem,
+    MeetingStatus,
+    Review,
+    ReviewPlace,
+    ReviewStatus,
+    VoteMode,
+    VoterRollEntry,
+)
 
-from . import services
-from .forms import (
+from .forms_reviews import (
     BallotForm,
     CancelBallotForm,
     CloseMeetingForm,
@@ -56,21 +71,6 @@ from .forms import (
     ResponseForm,
     ReviewForm,
     TallyForm,
-)
-from .models import (
-    BallotBox,
-    Evidence,
-    FeedbackRequest,
-    FeedbackSource,
-    Level,
-    Meeting,
-    MeetingItem,
-    MeetingStatus,
-    Review,
-    ReviewPlace,
-    ReviewStatus,
-    VoteMode,
-    VoterRollEntry,
 )
 
 LEVEL_LABELS = dict(Level.choices)

@@ -27,14 +27,14 @@ from django.views.decorators.http import require_POST
 
 from kiemdiem.access.objects import plan_for, scope_of
 from kiemdiem.audit.services import diff, record
+from kiemdiem.decisions import services
+from kiemdiem.decisions.models import Decision, DecisionEntry, RemediationItem, RemediationStatus
 from kiemdiem.lib import dates
 from kiemdiem.organizations.models import Organization
 from kiemdiem.plans.models import INDIVIDUAL_KINDS, Plan, PlanSubject, SubjectKind
 from kiemdiem.reviews.models import Level, Review, ReviewPlace
 
-from . import services
-from .forms import BulkAcceptForm, DecideForm, DecisionForm, ReclassifyForm, RemediationItemForm
-from .models import Decision, DecisionEntry, RemediationItem, RemediationStatus
+from .forms_decisions import BulkAcceptForm, DecideForm, DecisionForm, ReclassifyForm, RemediationItemForm
 
 PAGE_SIZE = 50
 LEVELS = [code for code, _ in Level.choices]  # highest first

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import views_reviews as views
 
 urlpatterns = [
     path("viec-cua-toi/", views.my_tasks, name="my_tasks"),

@@ -10,9 +10,9 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from kiemdiem.access.objects import scope_of
+from kiemdiem.accounts.services import create_member_accounts
 
-from .forms import ThrottledLoginForm
-from .services import create_member_accounts
+from .forms_accounts import ThrottledLoginForm
 
 
 class LoginView(auth_views.LoginView):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from . import throttle
+from kiemdiem.accounts import throttle
 
 
 class ThrottledLoginForm(AuthenticationForm):

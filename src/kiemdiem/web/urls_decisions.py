@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import views_decisions as views
 
 urlpatterns = [
     path("ke-hoach/<int:pk>/tham-dinh/", views.appraisal, name="appraisal"),

@@ -7,11 +7,10 @@ from typing import Any
 
 from django import forms
 
+from kiemdiem.decisions.models import RemediationItem, RemediationStatus
+from kiemdiem.decisions.services import Choice, Conflict
 from kiemdiem.plans.models import Plan
 from kiemdiem.reviews.models import Level
-
-from .models import RemediationItem, RemediationStatus
-from .services import Choice, Conflict
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 DATE_ERRORS = {"invalid": "Ngày không hợp lệ (cần dạng dd/mm/yyyy).", "required": "Cần nhập ngày."}

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import views_accounts as views
 
 urlpatterns = [
     path("dang-nhap/", views.LoginView.as_view(), name="login"),

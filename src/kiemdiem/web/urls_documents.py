@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import views_documents as views
 
 urlpatterns = [
     path("ke-hoach/<int:pk>/van-ban/", views.plan_documents, name="plan_documents"),

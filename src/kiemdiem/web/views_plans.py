@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST, require_safe
 from kiemdiem.access.objects import plan_for, scope_of
 from kiemdiem.audit.services import history
 from kiemdiem.organizations.models import OrgKind
+from kiemdiem.plans import services
+from kiemdiem.plans.models import PlanAcknowledgement, SubjectKind
 
-from . import services
-from .forms import PlanCreateForm, PlanEditForm, StepFormSet
-from .models import PlanAcknowledgement, SubjectKind
+from .forms_plans import PlanCreateForm, PlanEditForm, StepFormSet
 
 
 @login_required

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from kiemdiem.plans.models import Plan, PlanStep
 from kiemdiem.rules import FRAMEWORKS, framework_for_year
-
-from .models import Plan, PlanStep
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 

@@ -19,13 +19,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from kiemdiem.access import documents as access
 from kiemdiem.access.objects import plan_for, scope_of
 from kiemdiem.decisions.models import Decision, DecisionEntry, Reclassification
-from kiemdiem.lib.jobs import ACTIVE, FileJob, Progress
+from kiemdiem.documents import catalog
+from kiemdiem.documents.render import CONTENT_TYPES, FORMATS
+from kiemdiem.lib.jobs import ACTIVE, FileJob
 from kiemdiem.organizations.models import Organization
-from kiemdiem.plans.models import COLLECTIVE_KINDS, INDIVIDUAL_KINDS, Plan, PlanSubject, SubjectKind
+from kiemdiem.plans.models import COLLECTIVE_KINDS, INDIVIDUAL_KINDS, Plan, SubjectKind
 from kiemdiem.reviews.models import Meeting
-
-from . import catalog
-from .render import CONTENT_TYPES, FORMATS
 
 JOB_KIND = "van-ban"
 # Batches of up to this many forms are built inside the request; larger ones in a background job.
@@ -285,25 +284,10 @@ def document_batch(request: HttpRequest, pk: int) -> HttpResponse:
     request.session[_session_key(plan)] = job.id
     args = {"plan_id": plan.pk, "subject_ids": [s.pk for s in subjects], "fmt": fmt, "suffix": suffix}
     if len(subjects) <= INLINE_MAX:
-        job.run(batch_task, **args)
+        job.run(catalog.batch_task, **args)
     else:
-        job.start(batch_task, **args)
+        job.start(catalog.batch_task, **args)
     return redirect("plan_documents", pk=plan.pk)
-
-
-def batch_task(
-    job: FileJob, progress: Progress, plan_id: int, subject_ids: list[int], fmt: str, suffix: str
-) -> int:
-    """The batch as a job task: reads the plan and its subjects again (in a thread, or in the worker
-    process of the queue), writes ``job.path(suffix)``, returns the number of forms."""
-    plan = Plan.objects.get(pk=plan_id)
-    order = {pk: i for i, pk in enumerate(subject_ids)}
-    subjects = sorted(
-        PlanSubject.objects.filter(pk__in=subject_ids).select_related("member", "cell"),
-        key=lambda s: order[s.pk],
-    )
-    with job.path(suffix).open("wb") as out:
-        return catalog.build_batch(plan, subjects, fmt, out, progress)
 
 
 @login_required

@@ -12,9 +12,8 @@ from django.core.files.uploadedfile import UploadedFile
 
 from kiemdiem.lib import dates
 from kiemdiem.plans.models import COLLECTIVE_KINDS, PlanSubject
-
-from .models import GROUP_SOURCES, FeedbackRequest, FeedbackSource, Level, Review
-from .services import TASK_FIELDS, TEXT_FIELDS
+from kiemdiem.reviews.models import GROUP_SOURCES, FeedbackRequest, FeedbackSource, Level, Review
+from kiemdiem.reviews.services import TASK_FIELDS, TEXT_FIELDS
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 DATE_ERRORS = {"invalid": "Ngày không hợp lệ (cần dạng dd/mm/yyyy).", "required": "Cần nhập ngày."}

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import views_reports as views
 
 urlpatterns = [
     path("ke-hoach/<int:pk>/thong-ke/", views.plan_statistics, name="plan_statistics"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views_plans as views
 
 urlpatterns = [
     path("ke-hoach/", views.plan_list, name="plan_list"),
