@@ -153,7 +153,7 @@ class PlanSubject(models.Model):
         "lý do không kiểm điểm", max_length=30, choices=NotReviewedReason.choices, blank=True, default=""
     )
     needs_residence_comment = models.BooleanField("cần nhận xét nơi cư trú", default=False)
-    form_code = models.CharField("mẫu bản kiểm điểm", max_length=20, blank=True, default="")
+    form_code = models.CharField("mẫu bản kiểm điểm", max_length=40, blank=True, default="")
 
     class Meta:
         verbose_name = "đối tượng kiểm điểm"

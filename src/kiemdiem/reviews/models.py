@@ -50,7 +50,7 @@ class Review(models.Model):
     place = models.CharField(
         "nơi kiểm điểm", max_length=10, choices=ReviewPlace.choices, default=ReviewPlace.CELL
     )
-    form_code = models.CharField("mẫu", max_length=20, blank=True, default="")
+    form_code = models.CharField("mẫu", max_length=40, blank=True, default="")
     sections = models.JSONField("nội dung theo từng mục", default=dict, blank=True)
     strengths = models.TextField("ưu điểm, kết quả đạt được", blank=True, default="")
     shortcomings = models.TextField("hạn chế, khuyết điểm", blank=True, default="")
