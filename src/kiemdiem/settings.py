@@ -138,6 +138,24 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Served over HTTPS only (docs/deployment.md): tell browsers so, and send plain HTTP to HTTPS.
+SECURE_HSTS_SECONDS = int(os.environ.get("KIEMDIEM_HSTS_SECONDS", "0"))
+SECURE_SSL_REDIRECT = os.environ.get("KIEMDIEM_SSL_REDIRECT", "0") == "1"
+# Whether every sub-domain is HTTPS-only too, or the domain goes on browsers' preload list, is the
+# domain owner's decision (a ward's system usually sits under a province's domain): off unless set,
+# and then `check --deploy` is not asked to warn about it.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("KIEMDIEM_HSTS_INCLUDE_SUBDOMAINS", "0") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("KIEMDIEM_HSTS_PRELOAD", "0") == "1"
+SILENCED_SYSTEM_CHECKS = [
+    check
+    for check, chosen in (("security.W005", SECURE_HSTS_INCLUDE_SUBDOMAINS), ("security.W021", SECURE_HSTS_PRELOAD))
+    if not chosen
+]
+# Behind a TLS-terminating proxy: trust its X-Forwarded-Proto (only when the proxy sets it and strips
+# it from clients), so that a request that reached the proxy over HTTPS is known to be secure.
+if os.environ.get("KIEMDIEM_BEHIND_TLS_PROXY", "0") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("KIEMDIEM_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 # The demo's clock (dd/mm/yyyy or yyyy-mm-dd): deadlines and progress are computed as of this date.
 KIEMDIEM_TODAY = None
