@@ -994,49 +994,48 @@ def ballot_open(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(item, request)
 
 
+def _form_errors(request: HttpRequest, form: Any) -> None:
+    for errors in form.errors.values():
+        for msg in errors:
+            messages.error(request, msg)
+
+
+def _on_box(
+    request: HttpRequest, pk: int, form_class: Any, act: Callable[..., Any], success: str
+) -> HttpResponse:
+    """Count or cancel an item's ballot box: a missing box, the form's errors or the service's refusal
+    become messages on the meeting page."""
+    item = item_for(request, pk)
+    box = getattr(item, "ballot_box", None)
+    form = form_class(request.POST)
+    if box is None:
+        messages.error(request, "Chưa mở bỏ phiếu cho đối tượng này.")
+    elif not form.is_valid():
+        _form_errors(request, form)
+    else:
+        _attempt(
+            request, lambda: act(box, request.user, *form.cleaned_data.values()), success % item.subject.name
+        )
+    return _back(item, request)
+
+
 @login_required
 @require_POST
 @sensitive_post_parameters("counting_code")
 def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
-    item = item_for(request, pk)
-    box = getattr(item, "ballot_box", None)
-    if box is None:
-        messages.error(request, "Chưa mở bỏ phiếu cho đối tượng này.")
-        return _back(item, request)
-    form = CountingForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for msg in errors:
-                messages.error(request, msg)
-        return _back(item, request)
-    _attempt(
-        request,
-        lambda: services.close_ballot(box, request.user, form.cleaned_data["counting_code"]),
-        f"Đã kiểm phiếu kín của {item.subject.name}.",
-    )
-    return _back(item, request)
+    return _on_box(request, pk, CountingForm, services.close_ballot, "Đã kiểm phiếu kín của %s.")
 
 
 @login_required
 @require_POST
 def ballot_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    item = item_for(request, pk)
-    box = getattr(item, "ballot_box", None)
-    if box is None:
-        messages.error(request, "Chưa mở bỏ phiếu cho đối tượng này.")
-        return _back(item, request)
-    form = CancelBallotForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for msg in errors:
-                messages.error(request, msg)
-        return _back(item, request)
-    _attempt(
+    return _on_box(
         request,
-        lambda: services.cancel_ballot(box, request.user, form.cleaned_data["reason"]),
-        f"Đã hủy hòm phiếu của {item.subject.name}; có thể biểu quyết lại (phiếu giấy hoặc bỏ phiếu kín).",
+        pk,
+        CancelBallotForm,
+        services.cancel_ballot,
+        "Đã hủy hòm phiếu của %s; có thể biểu quyết lại (phiếu giấy hoặc bỏ phiếu kín).",
     )
-    return _back(item, request)
 
 
 @login_required
@@ -1059,11 +1058,7 @@ def meeting_count_ballots(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request, pk)
     form = CountingForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for msg in errors:
-                messages.error(request, msg)
-    elif meeting.status != MeetingStatus.OPEN:
-        messages.error(request, "Hội nghị đã kết thúc, không ghi thêm được.")
+        _form_errors(request, form)
     else:
         _attempt(
             request,
