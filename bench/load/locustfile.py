@@ -50,7 +50,7 @@ _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _AUTOSAVE_URL = re.compile(r'data-autosave-url="/kiem-diem/ban/(\d+)/luu-nhap/"')
 _VERSION = re.compile(r'name="version" value="(\d+)"')
 _SECTIONS = re.compile(r'name="(section_\d+)"')
-_RECEIPT = re.compile(r'<p class="receipt">([0-9A-F]+)</p>')
+_RECEIPT = re.compile(r'<p class="receipt">([0-9A-Z-]+)</p>')
 _SUBMITTED = "Đã nộp bản kiểm điểm."
 
 
