@@ -20,7 +20,7 @@ WARD = counts(top=10, good=80, ok=8, bad=2)  # 10% HTXSNV
 
 
 def codes(cell: Counts, cap: int, earlier=()) -> set[str]:
-    return {f.code for f in flags(cell, WARD, cap, list(earlier))}
+    return {f.code for f in flags(cell.levels, WARD.levels, cap, list(earlier))}
 
 
 def test_everyone_at_the_same_level():

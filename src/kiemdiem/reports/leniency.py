@@ -2,12 +2,12 @@
 
 Pure functions over counts (no queries): a cell where everyone gets the same level, a share of HTXSNV
 far above the ward's, the quota cap exactly filled this year, and — when earlier years exist — every
-year. The appraisal page draws the same picture for the proposals of one plan.
+year. The appraisal page draws the same picture, with these functions, for the proposals of one plan.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from kiemdiem.organizations.models import Organization, OrgKind
@@ -47,13 +47,13 @@ class CellComparison:
         return {f.code for f in self.flags}
 
 
-def segments(counts: Counts) -> list[Segment]:
+def segments(levels: Mapping[str, int]) -> list[Segment]:
     """Stacked-bar segments (x and width in percent of the classified) for the levels present."""
-    total = counts.classified
+    total = sum(levels.get(lv, 0) for lv in LEVELS)
     out: list[Segment] = []
     x = 0.0
     for lv in LEVELS:
-        n = counts.levels[lv]
+        n = levels.get(lv, 0)
         if n and total:
             width = 100 * n / total
             out.append(Segment(lv, n, round(x, 2), round(width, 2)))
@@ -61,22 +61,37 @@ def segments(counts: Counts) -> list[Segment]:
     return out
 
 
-def flags(counts: Counts, reference: Counts, cap: int, earlier: list[tuple[int, int, int]]) -> list[Flag]:
-    """The warnings for one cell; ``earlier`` lists (year, HTXSNV, cap) of the cell's previous years."""
+def flags(
+    levels: Mapping[str, int],
+    reference: Mapping[str, int],
+    cap: int,
+    earlier: Sequence[tuple[int, int, int]] = (),
+    *,
+    proposed: bool = False,
+) -> list[Flag]:
+    """The warnings for one cell, from its count per level and its ward's (``reference``).
+
+    ``earlier`` lists (year, HTXSNV, cap) of the cell's previous years. ``proposed``: the levels are
+    the cell's proposals (the appraisal page), not decided levels (the statistics), which only changes
+    the wording.
+    """
     out: list[Flag] = []
-    n = counts.classified
+    n = sum(levels.get(lv, 0) for lv in LEVELS)
     if n < MIN_SIZE:
         return out
-    present = [lv for lv in LEVELS if counts.levels[lv]]
+    who, rated = ("đối tượng", "cùng đề xuất") if proposed else ("đảng viên", "cùng được xếp loại")
+    share, unit = ("Tỷ lệ đề xuất HTXSNV", "đơn vị") if proposed else ("Tỷ lệ HTXSNV", "chi bộ")
+    present = [lv for lv in LEVELS if levels.get(lv, 0)]
     if len(present) == 1:
-        out.append(Flag("same_level", f"Tất cả {n} đảng viên cùng được xếp loại {present[0]}."))
-    top, good = counts.levels["HTXSNV"], counts.levels["HTTNV"]
-    ref_share = reference.levels["HTXSNV"] / reference.classified if reference.classified else 0.0
+        out.append(Flag("same_level", f"Tất cả {n} {who} {rated} {present[0]}."))
+    top, good = levels.get("HTXSNV", 0), levels.get("HTTNV", 0)
+    ref_total = sum(reference.get(lv, 0) for lv in LEVELS)
+    ref_share = reference.get("HTXSNV", 0) / ref_total if ref_total else 0.0
     if top >= 2 and ref_share < 1 and top / n >= 2 * ref_share and top / n > ref_share:
         out.append(
             Flag(
                 "share_high",
-                f"Tỷ lệ HTXSNV {round(100 * top / n)}% — gấp đôi trở lên so với toàn đảng bộ "
+                f"{share} {round(100 * top / n)}% — gấp đôi trở lên so với toàn đảng bộ "
                 f"({round(100 * ref_share)}%).",
             )
         )
@@ -84,11 +99,12 @@ def flags(counts: Counts, reference: Counts, cap: int, earlier: list[tuple[int, 
         out.append(
             Flag(
                 "over_cap",
-                f"{top} HTXSNV vượt tỷ lệ tính riêng trong chi bộ (tối đa {cap} trên {good} HTTNV).",
+                f"{top} HTXSNV vượt tỷ lệ tính riêng trong {unit} (tối đa {cap} trên {good} HTTNV).",
             )
         )
     elif top and top == cap:
-        out.append(Flag("cap_filled", f"Số HTXSNV vừa đúng mức trần tỷ lệ ({top} trên {good} HTTNV)."))
+        lead = "Đề xuất HTXSNV" if proposed else "Số HTXSNV"
+        out.append(Flag("cap_filled", f"{lead} vừa đúng mức trần tỷ lệ ({top} trên {good} HTTNV)."))
         if earlier and all(t and t == c for _, t, c in earlier):
             years = ", ".join(str(y) for y, _, _ in earlier)
             out.append(
@@ -137,8 +153,8 @@ def compare_cells(
                 reference_name=ref.organization.name,
                 reference=ref.members,
                 cap=limit,
-                segments=segments(row.members),
-                flags=flags(row.members, ref.members, limit, earlier),
+                segments=segments(row.members.levels),
+                flags=flags(row.members.levels, ref.members.levels, limit, earlier),
                 years=earlier,
             )
         )

@@ -32,6 +32,7 @@ from kiemdiem.decisions.models import Decision, DecisionEntry, RemediationItem, 
 from kiemdiem.lib import dates
 from kiemdiem.organizations.models import Organization
 from kiemdiem.plans.models import INDIVIDUAL_KINDS, Plan, PlanSubject, SubjectKind
+from kiemdiem.reports import leniency
 from kiemdiem.reviews.models import Level, Review, ReviewPlace
 
 from .forms_decisions import BulkAcceptForm, DecideForm, DecisionForm, ReclassifyForm, RemediationItemForm
@@ -88,14 +89,6 @@ def _tabs(scope: Any, plan: Plan, current: str) -> list[tuple[str, str, bool]]:
 
 
 @dataclass
-class Segment:
-    level: str
-    count: int
-    x: float
-    width: float
-
-
-@dataclass
 class Distribution:
     """How a cell (or the ward) proposes: counts per level, the bar, and "bệnh thành tích" warnings."""
 
@@ -103,7 +96,7 @@ class Distribution:
     counts: dict[str, int]
     total: int
     missing: int = 0
-    segments: list[Segment] = field(default_factory=list)
+    segments: list[leniency.Segment] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     org_id: int | None = None
 
@@ -119,37 +112,9 @@ def _distribution(name: str, levels: Iterable[str], org_id: int | None = None) -
     values = list(levels)
     counts = Counter(v for v in values if v)
     total = sum(counts.values())
-    dist = Distribution(name, dict(counts), total, missing=len(values) - total, org_id=org_id)
-    x = 0.0
-    for lv in LEVELS:
-        if counts.get(lv):
-            width = 100 * counts[lv] / total
-            dist.segments.append(Segment(lv, counts[lv], round(x, 2), round(width, 2)))
-            x += width
-    return dist
-
-
-def _flag(dist: Distribution, ward: Distribution, cap: Any) -> None:
-    """Nể nang, né tránh: everyone at one level, a share of HTXSNV far above the ward's, the cap filled."""
-    if dist.total < 3:
-        return
-    if len(dist.counts) == 1:
-        (only,) = dist.counts
-        dist.flags.append(f"Tất cả {dist.total} đối tượng cùng đề xuất {only}.")
-    top, good = dist.counts.get("HTXSNV", 0), dist.counts.get("HTTNV", 0)
-    ward_share = ward.counts.get("HTXSNV", 0) / ward.total if ward.total else 0
-    if top >= 2 and top / dist.total >= 2 * ward_share and ward_share < 1:
-        dist.flags.append(
-            f"Tỷ lệ đề xuất HTXSNV {dist.percent('HTXSNV')}% — gấp đôi trở lên so với toàn đảng bộ "
-            f"({round(100 * ward_share)}%)."
-        )
-    limit = cap(good)
-    if top > limit:
-        dist.flags.append(
-            f"{top} HTXSNV vượt tỷ lệ tính riêng trong đơn vị (tối đa {limit} trên {good} HTTNV)."
-        )
-    elif top and top == limit:
-        dist.flags.append(f"Đề xuất HTXSNV vừa đúng mức trần tỷ lệ ({top} trên {good} HTTNV).")
+    return Distribution(
+        name, dict(counts), total, missing=len(values) - total, segments=leniency.segments(counts), org_id=org_id
+    )
 
 
 def _cell_of(row: services.AppraisalRow) -> Any:
@@ -180,7 +145,8 @@ def _distributions(rows: list[services.AppraisalRow], plan: Plan, outstanding: b
     out = [ward]
     for cid in sorted(cells, key=lambda c: cells[c].path):
         dist = _distribution(cells[cid].name, (r.proposed_level for r in by_cell[cid]), org_id=cid)
-        _flag(dist, ward, cap)
+        limit = cap(dist.counts.get("HTTNV", 0))
+        dist.flags = [f.message for f in leniency.flags(dist.counts, ward.counts, limit, proposed=True)]
         out.append(dist)
     return out
 
