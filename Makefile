@@ -22,6 +22,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy src/kiemdiem/rules src/kiemdiem/lib
 
 test: $(STAMP) lint
 	$(VENV)/bin/pytest

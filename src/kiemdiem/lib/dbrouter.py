@@ -25,7 +25,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connections
+from django.db.models import Model
 
 REPLICA = "replica"
 # Apps whose reads go to the replica wherever they happen: nothing but reports read them.
@@ -49,21 +50,21 @@ def reading_reports() -> Iterator[None]:
 
 def _in_write_transaction() -> bool:
     # A read inside an atomic block on the primary must see that block's own writes.
-    return transaction.get_connection("default").in_atomic_block
+    return connections["default"].in_atomic_block
 
 
 class ReplicaRouter:
-    def db_for_read(self, model: type[Any], **hints: Any) -> str | None:
+    def db_for_read(self, model: type[Model], **hints: Any) -> str | None:
         if not replica_configured() or _in_write_transaction():
             return "default"
         if _reporting.get() or model._meta.app_label in REPORT_APPS:
             return REPLICA
         return "default"
 
-    def db_for_write(self, model: type[Any], **hints: Any) -> str | None:
+    def db_for_write(self, model: type[Model], **hints: Any) -> str | None:
         return "default"
 
-    def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool | None:
+    def allow_relation(self, obj1: Model, obj2: Model, **hints: Any) -> bool | None:
         # Both aliases hold the same data (the replica is a copy of the primary).
         return True
 

@@ -30,11 +30,14 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from rq import Queue
 
 STALE_SECONDS = 300
 QUEUED_STALE_SECONDS = 3600
@@ -101,7 +104,7 @@ def task_path(task: Task) -> str:
 
 
 @functools.cache
-def queue(url: str) -> Any:
+def queue(url: str) -> Queue:
     """The RQ queue ``kiemdiem`` in the Redis at ``url``."""
     from redis import Redis
     from rq import Queue
@@ -133,10 +136,13 @@ class FileJob:
 
     def load(self) -> dict[str, Any]:
         try:
-            state = json.loads(self.state_path.read_text("utf-8"))
+            loaded = json.loads(self.state_path.read_text("utf-8"))
         except (OSError, ValueError):
             return {}
-        limit = {"running": STALE_SECONDS, "queued": QUEUED_STALE_SECONDS}.get(state.get("status"))
+        if not isinstance(loaded, dict):  # valid JSON but not a job's state
+            return {}
+        state: dict[str, Any] = loaded  # a JSON object: its keys are strings
+        limit = {"running": STALE_SECONDS, "queued": QUEUED_STALE_SECONDS}.get(state.get("status", ""))
         if limit is not None and time.time() - self.state_path.stat().st_mtime > limit:
             state["status"] = "stale"
         return state

@@ -164,14 +164,15 @@ def _read_source(source: Source, filename: str | None) -> tuple[str, bytes] | li
         except OSError as exc:
             raise FileRejected(f"Không mở được tệp {path}: {exc.strerror or exc}.") from exc
     if hasattr(source, "read"):
-        data = source.read()  # type: ignore[union-attr]
+        data = source.read()
         name = filename or str(getattr(source, "name", "") or "")
         return name, data if isinstance(data, bytes) else str(data).encode("utf-8")
-    return [list(row) for row in source]  # type: ignore[union-attr]
+    return [list(row) for row in source]
 
 
 def _xlsx_rows(data: bytes) -> list[Sequence[object]]:
-    from openpyxl import load_workbook
+    # openpyxl ships no type information (no py.typed; types-openpyxl is not a dependency here).
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
 
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeGuard
 
 from .engine import Classification, GroupSettings, Outcome, QuotaReport, classify
 from .facts import Discipline, LevelCounts, Subject, UnitsLed
@@ -102,11 +102,12 @@ class _Errors:
         self.items.append({"path": path, "message": message})
 
 
-def _is_number(value: Any) -> bool:
+# TypeGuard, not TypeIs: ``False`` does not mean "not an int" (a bool is an int and is rejected).
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -185,7 +186,8 @@ def _discipline_list(
         if obj is None:
             continue
         _unknown(obj, _DISCIPLINE_FIELDS, p, errors)
-        form = DISCIPLINE_BY_CODE.get(obj.get("form")) if isinstance(obj.get("form"), str) else None
+        raw_form = obj.get("form")
+        form = DISCIPLINE_BY_CODE.get(raw_form) if isinstance(raw_form, str) else None
         if form is None:
             errors.add(
                 f"{p}.form", "Hình thức kỷ luật phải là khien_trach, canh_cao, cach_chuc hoặc khai_tru."

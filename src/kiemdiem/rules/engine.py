@@ -15,11 +15,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
-from typing import Any
+from typing import cast
 
 from .dates import latest_start_completing
 from .facts import LevelCounts, Subject
-from .framework import UNCONFIRMED_NOTE, Framework, QuotaPolicy, Rule
+from .framework import UNCONFIRMED_NOTE, EvaluationKey, Framework, Individuals, QuotaPolicy, Rule
 from .levels import (
     ACTIVE,
     CELL,
@@ -99,7 +99,7 @@ class Outcome:
     reasons: tuple[Reason, ...]
     needs_decision: tuple[str, ...]
     flags: tuple[str, ...]
-    key: tuple[Any, ...] = field(repr=False, compare=False)
+    key: EvaluationKey = field(repr=False, compare=False)
     code: int = field(default=-1, repr=False, compare=False)
 
 
@@ -206,7 +206,7 @@ class Context:
         return decided_on is None or self.period_start <= decided_on <= self.review_date
 
 
-def build_outcome(framework: Framework, key: tuple[Any, ...]) -> Outcome:
+def build_outcome(framework: Framework, key: EvaluationKey) -> Outcome:
     """Turn an evaluator key ``(level_or_code, reasons, unmet, needs, flags, proposed, previous)`` into an Outcome."""
     code, reasons_mask, unmet_mask, needs_mask, flags_mask, proposed, previous = key
     rules = framework.rules
@@ -271,10 +271,11 @@ def classify(
     lower; levels themselves are never lowered by a quota (people decide).
     """
     groups = groups or {}
-    ctx: Any = framework.make_context(framework, review_date) if framework.make_context else None
-    assert ctx is not None and framework.evaluate_individual and framework.evaluate_collective
-    outcomes: list[Any] = [None] * len(subjects)
-    cache: dict[tuple[Any, ...], Outcome] = {}
+    make_context = framework.make_context
+    assert make_context is not None and framework.evaluate_individual and framework.evaluate_collective
+    ctx = make_context(framework, review_date)
+    outcomes: list[Outcome | None] = [None] * len(subjects)
+    cache: dict[EvaluationKey, Outcome] = {}
     tally = Tally()
     bulk = framework.bulk_individuals or individuals
     collectives, heads, collective_heads = bulk(framework, subjects, ctx, cache, outcomes, tally)
@@ -283,7 +284,8 @@ def classify(
     if heads or collective_heads:
         _apply_heads(framework, subjects, outcomes, heads, collective_heads, cache, tally)
     quota = _quota(framework, subjects, tally, groups)
-    return Classification(framework, subjects, outcomes, quota)
+    # Every slot is filled now: individuals by ``bulk``, each collective kind by _classify_collectives.
+    return Classification(framework, subjects, cast("list[Outcome]", outcomes), quota)
 
 
 class Tally:
@@ -319,18 +321,18 @@ class Tally:
 
 def rank_score(s: Subject) -> float:
     """The order in which HTXSNV subjects are suggested for demotion: lowest score first; no score first."""
-    general = s.score_general
-    return -1.0 if general is None else general + s.score_tasks
+    general, tasks = s.score_general, s.score_tasks
+    return -1.0 if general is None or tasks is None else general + tasks
 
 
 def individuals(
     framework: Framework,
     subjects: Sequence[Subject],
-    ctx: Any,
-    cache: dict[tuple[Any, ...], Outcome],
-    outcomes: list[Any],
+    ctx: Context,
+    cache: dict[EvaluationKey, Outcome],
+    outcomes: list[Outcome | None],
     tally: Tally,
-) -> tuple[list[int], list[tuple[int, str]], dict[str, list[str]]]:
+) -> Individuals:
     """Evaluate every individual (the generic loop; a framework may provide a faster ``bulk_individuals``).
 
     Returns the indices of collectives (classified later), the (index, collective id) of heads, and the
@@ -365,10 +367,10 @@ def individuals(
 def _classify_collectives(
     framework: Framework,
     subjects: Sequence[Subject],
-    outcomes: list[Any],
+    outcomes: list[Outcome | None],
     collectives: list[int],
-    ctx: Any,
-    cache: dict[tuple[Any, ...], Outcome],
+    ctx: Context,
+    cache: dict[EvaluationKey, Outcome],
     tally: Tally,
 ) -> None:
     evaluate = framework.evaluate_collective
@@ -414,10 +416,10 @@ def _classify_collectives(
 def _apply_heads(
     framework: Framework,
     subjects: Sequence[Subject],
-    outcomes: list[Any],
+    outcomes: list[Outcome | None],
     heads: list[tuple[int, str]],
     collective_heads: dict[str, list[str]],
-    cache: dict[tuple[Any, ...], Outcome],
+    cache: dict[EvaluationKey, Outcome],
     tally: Tally,
 ) -> None:
     """Head not above the collective they head (A-HEAD-01; B-HEAD-U1 and C-HEAD-U1 per parameter).
@@ -443,12 +445,12 @@ def _apply_heads(
     pairs = list(heads)
     known = set(heads)
     for head_id, collective_ids in collective_heads.items():
-        i = head_index.get(head_id)
-        if i is None:
+        head = head_index.get(head_id)
+        if head is None:
             continue
         for collective_id in collective_ids:
-            if (i, collective_id) not in known:
-                pairs.append((i, collective_id))
+            if (head, collective_id) not in known:
+                pairs.append((head, collective_id))
     for i, collective_id in pairs:
         o = outcomes[i]
         if o is None or not o.classified:

@@ -12,11 +12,29 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .levels import Level
 
+if TYPE_CHECKING:
+    from .engine import Context, Outcome, Tally
+    from .facts import Subject
+
 UNCONFIRMED_NOTE = "cần đối chiếu văn bản gốc"
+
+# What a framework's evaluator returns for one subject, turned into an Outcome by ``engine.build_outcome``:
+# the level (0..3) or a not-classified code (< 0); bit masks of the rules that decided, were not met, need a
+# decision, flagged; the proposed level; the previous level.
+EvaluationKey = tuple[int, int, int, int, int, Level | None, Level | None]
+# The indices of the collectives, the (index, collective id) of heads, the heads named by collectives.
+Individuals = tuple[list[int], list[tuple[int, str]], dict[str, list[str]]]
+# A framework's evaluators take its own Context subclass, which ``Callable[[Subject, Context], …]`` would
+# reject (parameters are contravariant): the context is typed in the evaluators themselves.
+Evaluator = Callable[["Subject", Any], EvaluationKey]
+BulkIndividuals = Callable[
+    ["Framework", Sequence["Subject"], Any, dict[EvaluationKey, "Outcome"], list["Outcome | None"], "Tally"],
+    Individuals,
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,10 +294,10 @@ class Framework:
     draft_min_working_days: int | None = None
     meeting_min_days: float | None = None
     adaptations: tuple[Adaptation, ...] = ()
-    evaluate_individual: Callable[..., Any] | None = field(default=None, repr=False, compare=False)
-    evaluate_collective: Callable[..., Any] | None = field(default=None, repr=False, compare=False)
-    make_context: Callable[..., Any] | None = field(default=None, repr=False, compare=False)
-    bulk_individuals: Callable[..., Any] | None = field(default=None, repr=False, compare=False)
+    evaluate_individual: Evaluator | None = field(default=None, repr=False, compare=False)
+    evaluate_collective: Evaluator | None = field(default=None, repr=False, compare=False)
+    make_context: Callable[[Framework, date], Context] | None = field(default=None, repr=False, compare=False)
+    bulk_individuals: BulkIndividuals | None = field(default=None, repr=False, compare=False)
 
     @property
     def levels(self) -> tuple[Level, ...]:

@@ -7,11 +7,11 @@ the key (task-result) criteria as ``grades.key`` and among the others as ``grade
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from .engine import NC_EXEMPT, NC_NEW_MEMBER, NC_SUSPENDED, Context
 from .facts import Subject
 from .framework import (
+    EvaluationKey,
     Form,
     Framework,
     GradedCriteria,
@@ -527,7 +527,7 @@ def _kem(key: Grade | None, other: Grade | None, kem_any: bool) -> bool:
     return key == _KEM and other == _KEM
 
 
-def evaluate_individual(s: Subject, ctx: Context124) -> tuple[Any, ...]:
+def evaluate_individual(s: Subject, ctx: Context124) -> EvaluationKey:
     status = s.status
     if status != ACTIVE:
         return (NC_EXEMPT if status == EXEMPT else NC_SUSPENDED, EX01, 0, 0, 0, None, None)
@@ -593,7 +593,7 @@ def evaluate_individual(s: Subject, ctx: Context124) -> tuple[Any, ...]:
     return (level, reasons, unmet, needs, flags, s.proposed_level, s.previous_level)
 
 
-def evaluate_collective(s: Subject, ctx: Context124) -> tuple[Any, ...]:
+def evaluate_collective(s: Subject, ctx: Context124) -> EvaluationKey:
     reasons = unmet = needs = flags = kht = 0
     if s.subordinate_disciplined or s.degradation_concluded:
         kht |= KHT03

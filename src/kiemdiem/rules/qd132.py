@@ -7,11 +7,11 @@ graded Xuất sắc / Tốt / Trung bình / Kém; many HD 21 standards were not 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from .engine import NC_EXEMPT, NC_NEW_MEMBER, NC_SUSPENDED, Context
 from .facts import LevelCounts, Subject
 from .framework import (
+    EvaluationKey,
     Form,
     Framework,
     GradedCriteria,
@@ -486,7 +486,7 @@ def make_context(framework: Framework, review_date: date) -> Context132:
     return Context132(framework, review_date)
 
 
-def evaluate_individual(s: Subject, ctx: Context132) -> tuple[Any, ...]:
+def evaluate_individual(s: Subject, ctx: Context132) -> EvaluationKey:
     status = s.status
     if status != ACTIVE:
         if status == EXEMPT:
@@ -538,7 +538,7 @@ def _share_ok(counts: LevelCounts | list[int] | None) -> bool | None:
     return counts.khtnv == 0 and 5 * (counts.htxsnv + counts.httnv) >= 4 * counts.total
 
 
-def evaluate_collective(s: Subject, ctx: Context132) -> tuple[Any, ...]:
+def evaluate_collective(s: Subject, ctx: Context132) -> EvaluationKey:
     reasons = unmet = needs = flags = 0
     in_period = ctx.in_period
     if s.kind == LEADERSHIP_COLLECTIVE:

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
-from .engine import NC_EXEMPT, NC_NEW_MEMBER, NC_SUSPENDED, Context, Tally, build_outcome
+from .engine import NC_EXEMPT, NC_NEW_MEMBER, NC_SUSPENDED, Context, Outcome, Tally, build_outcome
 from .facts import Subject
 from .framework import (
     CriteriaGroup,
     Deadline,
+    EvaluationKey,
     Form,
     Framework,
+    Individuals,
     LevelThreshold,
     OrderingConstraint,
     Parameter,
@@ -705,7 +706,9 @@ PARAMETERS: dict[str, Parameter] = {
 }
 
 
-def _criteria(annex: str, group_i: tuple[tuple[str, float], ...], group_ii: tuple[tuple[str, float], ...]):
+def _criteria(
+    annex: str, group_i: tuple[tuple[str, float], ...], group_ii: tuple[tuple[str, float], ...]
+) -> ScoredCriteria:
     return ScoredCriteria(
         annex,
         (
@@ -934,6 +937,9 @@ class Context366(Context):
         self.gap_level = int(Level[framework.param("gap_level")])
         self.civil_servant_cap = bool(framework.param("civil_servant_cap"))
         self.cell_member_discipline = bool(framework.param("cell_member_discipline_counts"))
+        # Admitted after this date: not classified yet (C-EX-03). With new_member_months = 0 there is no
+        # cutoff (``new_member_cutoff`` is None): date.max, so that the hot paths compare one date as before.
+        self.admitted_after: date = date.max if self.new_member_cutoff is None else self.new_member_cutoff
 
 
 def make_context(framework: Framework, review_date: date) -> Context366:
@@ -958,7 +964,7 @@ def _discipline(s: Subject, ctx: Context366, rule: int) -> tuple[int, int, int, 
     return kht, needs, flags, reasons
 
 
-def evaluate_individual(s: Subject, ctx: Context366) -> tuple[Any, ...]:
+def evaluate_individual(s: Subject, ctx: Context366) -> EvaluationKey:
     """Members, members outside the political system and leaders (Art. 5, Art. 11). Hot path."""
     status = s.status
     if status != ACTIVE:
@@ -966,7 +972,7 @@ def evaluate_individual(s: Subject, ctx: Context366) -> tuple[Any, ...]:
             return (NC_EXEMPT, EX01, 0, 0, 0, None, None)
         return (NC_SUSPENDED, EX02, 0, 0, 0, None, None)
     admitted = s.admitted_on
-    if admitted is not None and admitted > ctx.new_member_cutoff:
+    if admitted is not None and admitted > ctx.admitted_after:
         return (NC_NEW_MEMBER, EX03, 0, 0, 0, None, None)
     reasons = unmet = needs = flags = kht = 0
     leader = s.kind == LEADER
@@ -1002,12 +1008,12 @@ def evaluate_individual(s: Subject, ctx: Context366) -> tuple[Any, ...]:
     if kht:
         return (0, reasons | kht, unmet, needs, flags, s.proposed_level, s.previous_level)
 
-    general = s.score_general
-    if general is None:
+    general, tasks_score = s.score_general, s.score_tasks
+    if general is None or tasks_score is None:  # not scored (a group's score alone is no total)
         needs |= SC01
         band = 3
     else:
-        score = general + s.score_tasks
+        score = general + tasks_score
         if score >= 90:
             band = 3
         elif score >= 70:
@@ -1075,7 +1081,7 @@ def evaluate_individual(s: Subject, ctx: Context366) -> tuple[Any, ...]:
     return (level, reasons, unmet, needs, flags, s.proposed_level, s.previous_level)
 
 
-def evaluate_collective(s: Subject, ctx: Context366) -> tuple[Any, ...]:
+def evaluate_collective(s: Subject, ctx: Context366) -> EvaluationKey:
     """Cells, grassroots organizations and leadership collectives (Art. 11 §1.1, §2–4)."""
     reasons = unmet = needs = flags = kht = 0
     in_period = ctx.in_period
@@ -1104,12 +1110,12 @@ def evaluate_collective(s: Subject, ctx: Context366) -> tuple[Any, ...]:
     if kht:
         return (0, reasons | kht, unmet, needs, flags, s.proposed_level, None)
 
-    general = s.score_general
-    if general is None:
+    general, tasks_score = s.score_general, s.score_tasks
+    if general is None or tasks_score is None:  # not scored (a group's score alone is no total)
         needs |= SC01
         band = 3
     else:
-        score = general + s.score_tasks
+        score = general + tasks_score
         band = 3 if score >= 90 else 2 if score >= 70 else 1 if score >= 50 else 0
         if band == 0:
             return (0, reasons | LV08, unmet, needs, flags, s.proposed_level, None)
@@ -1161,10 +1167,10 @@ def bulk_individuals(
     framework: Framework,
     subjects: Sequence[Subject],
     ctx: Context366,
-    cache: dict[tuple[Any, ...], Any],
-    outcomes: list[Any],
+    cache: dict[EvaluationKey, Outcome],
+    outcomes: list[Outcome | None],
     tally: Tally,
-) -> tuple[list[int], list[tuple[int, str]], dict[str, list[str]]]:
+) -> Individuals:
     """The hot loop: plain members and members outside the political system, with quota counts.
 
     Same contract and result as ``engine.individuals``. A plain member (no head role, active, not new, no
@@ -1176,7 +1182,7 @@ def bulk_individuals(
     """
     get = cache.get
     evaluate = evaluate_individual
-    cutoff = ctx.new_member_cutoff
+    cutoff = ctx.admitted_after
     counts = tally.counts
     htxsnv = tally.htxsnv
     member, outside, active = MEMBER, MEMBER_OUTSIDE, ACTIVE
@@ -1185,10 +1191,11 @@ def bulk_individuals(
     collectives: list[int] = []
     heads: list[tuple[int, str]] = []
     collective_heads: dict[str, list[str]] = {}
-    seen: dict[int, dict[Level | None, Any]] = {}
+    seen: dict[int, dict[Level | None, Outcome]] = {}
     for i, s in enumerate(subjects):
         kind = s.kind
         general = s.score_general
+        tasks_score = s.score_tasks
         total = s.tasks_total
         admitted = s.admitted_on
         if (
@@ -1201,6 +1208,7 @@ def bulk_individuals(
             or s.prohibition_violated
             or s.sick_or_maternity_leave_months is not None
             or general is None
+            or tasks_score is None
             or total is None
         ):
             # Everyone else: the general evaluator, in the same pass while the subject is in the CPU cache.
@@ -1219,7 +1227,7 @@ def bulk_individuals(
             if s.heads is not None:
                 heads.append((i, s.heads))
             continue
-        score = general + s.score_tasks
+        score = general + tasks_score
         done = s.tasks_done
         # What evaluate_individual tests for such a member, each condition only where it can change the
         # result, as bits of one small int (cheaper to build and hash than a tuple of booleans).
