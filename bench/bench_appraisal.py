@@ -6,8 +6,8 @@ largest province (every plan of the year under it), times in the same run:
 - **baseline**: one SQL statement over the same rows: per plan and quota group, the count of each
   proposed level (meeting vote, else self-assessed level) and the cap ``floor(20% × HTTNV)``;
   It is also timed with the planner setting the service uses for its reads (hash joins off, see
-  ``decisions.services._index_joins``), which makes it faster too;
-- **appraise**: ``kiemdiem.decisions.services.appraise_plans(plans)`` for every plan of the province —
+  ``decisions.facts.index_joins``), which makes it faster too;
+- **appraise**: ``kiemdiem.decisions.appraisal.appraise_plans(plans)`` for every plan of the province —
   the service the appraisal page calls (``appraise(plan)`` is ``appraise_plans([plan])``): it reads the
   facts (reviews, votes, discipline, state ratings, last year's results, remediation, positions) with
   one query per table, builds the rules engine's typed facts, runs ``kiemdiem.rules.classify`` (every
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace, load_members: int = 0) -> int:
     from django.db import connection
     from django.db.models import Count
 
-    from kiemdiem.decisions.services import appraise_plans
+    from kiemdiem.decisions.appraisal import appraise_plans
     from kiemdiem.organizations.models import Organization, OrgKind
     from kiemdiem.plans.models import Plan
 
@@ -128,9 +128,9 @@ def run(args: argparse.Namespace, load_members: int = 0) -> int:
     groups = baseline()
     t_base = time.perf_counter() - start
     # The same aggregate with the planner setting the service uses for its reads (index joins).
-    from kiemdiem.decisions.services import _index_joins
+    from kiemdiem.decisions.facts import index_joins
 
-    with _index_joins():
+    with index_joins():
         start = time.perf_counter()
         baseline()
         t_base_index = time.perf_counter() - start
@@ -155,10 +155,10 @@ def run(args: argparse.Namespace, load_members: int = 0) -> int:
     if args.profile:
         prof.disable()
         pstats.Stats(prof).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(30)
-    from kiemdiem.decisions.services import _read_facts, _review_dates
+    from kiemdiem.decisions.facts import read_facts, review_dates
 
     start = time.perf_counter()
-    _read_facts(plans, _review_dates(plans))
+    read_facts(plans, review_dates(plans))
     t_read = time.perf_counter() - start
     if args.phases:
         phases(plans)
@@ -188,20 +188,21 @@ def phases(plans: list[Any]) -> None:
     import gc
     from collections import defaultdict
 
-    from kiemdiem.decisions import services
+    from kiemdiem.decisions import appraisal
+    from kiemdiem.decisions import facts as services
     from kiemdiem.rules import classify
 
     gc.disable()
     c0, w0 = time.process_time(), time.perf_counter()
-    days = services._review_dates(plans)
-    facts = services._read_facts(plans, days)
+    days = services.review_dates(plans)
+    facts = services.read_facts(plans, days)
     c1, w1 = time.process_time(), time.perf_counter()
     by_plan: dict[int, list[Any]] = defaultdict(list)
     for row in facts.subjects:
         by_plan[row[1]].append(row)
     framework, subjects, groups = plans[0].framework(), [], {}
     for plan in plans:
-        s, g = services._subjects_of_plan(plan, framework, days[plan.pk], by_plan[plan.pk], facts, False)
+        s, g = services.subjects_of_plan(plan, framework, days[plan.pk], by_plan[plan.pk], facts, False)
         subjects += s
         groups.update(g)
     c2 = time.process_time()
@@ -209,7 +210,7 @@ def phases(plans: list[Any]) -> None:
     c3 = time.process_time()
     gc.enable()
     c4, w4 = time.process_time(), time.perf_counter()
-    services.appraise_plans(plans, with_subjects=False)
+    appraisal.appraise_plans(plans, with_subjects=False)
     c5, w5 = time.process_time(), time.perf_counter()
     n = len(facts.subjects)
     print(

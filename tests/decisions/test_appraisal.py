@@ -5,10 +5,12 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from kiemdiem.decisions.appraisal import appraise
 from kiemdiem.decisions.models import Decision, DecisionEntry
-from kiemdiem.decisions.services import Choice, appraise, decide, progress, publish_results, reclassify
+from kiemdiem.decisions.services import Choice, decide, publish_results, reclassify
 from kiemdiem.members.models import Discipline
 from kiemdiem.plans.models import SubjectKind
+from kiemdiem.reports.progress import progress
 from kiemdiem.reviews.models import FeedbackSource
 from kiemdiem.reviews.services import request_feedback, respond_feedback
 
@@ -143,7 +145,7 @@ def _snapshot(appraisal):
 
 def test_several_plans_at_once_give_each_plan_its_own_appraisal(ward, cycle, plan366):
     """A province appraises many plans in one pass; quota groups and facts never cross plans."""
-    from kiemdiem.decisions.services import appraise_plans
+    from kiemdiem.decisions.appraisal import appraise_plans
 
     Discipline.objects.create(member=ward.members["an"], form="khien_trach", decided_on=D(2025, 6, 1))
     both = appraise_plans([cycle, plan366])
@@ -200,7 +202,7 @@ def test_a_later_meeting_s_vote_replaces_an_earlier_one(ward, cycle):
 @pytest.mark.parametrize("order", ["cell first", "collective first"])
 def test_a_head_of_a_cell_and_of_the_standing_committee_is_checked_against_both(ward, order):  # type: ignore[no-untyped-def]
     """Whichever position was recorded first, the head is linked to both bodies (engine: the lowest cap)."""
-    from kiemdiem.decisions import services
+    from kiemdiem.decisions import facts as services
     from kiemdiem.members.models import Position
     from kiemdiem.organizations.models import CollectiveKind, LeadershipCollective
     from kiemdiem.plans.models import SubjectKind
@@ -218,9 +220,9 @@ def test_a_head_of_a_cell_and_of_the_standing_committee_is_checked_against_both(
         Position.objects.create(member=an, is_head=True, start=D(2020, 1, 1), **positions[key])
     plan = create_plan(ward.ward, number="07-KH/ĐU", issued_on=D(2020, 11, 18), year=2020)
     compute_subjects(plan)
-    days = services._review_dates([plan])
-    facts = services._read_facts([plan], days)
-    subjects, _ = services._subjects_of_plan(
+    days = services.review_dates([plan])
+    facts = services.read_facts([plan], days)
+    subjects, _ = services.subjects_of_plan(
         plan, plan.framework(), days[plan.pk], list(facts.subjects), facts, False
     )
     by_id = {s.id: s for s in subjects}

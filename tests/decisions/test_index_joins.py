@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection, transaction
 
-from kiemdiem.decisions.services import _index_joins
+from kiemdiem.decisions.facts import index_joins
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +25,14 @@ def _postgres_only() -> None:
 def test_hash_joins_are_off_inside_and_restored_after_even_in_an_outer_transaction() -> None:
     with transaction.atomic():
         assert _hashjoin() == "on"
-        with _index_joins():
+        with index_joins():
             assert _hashjoin() == "off"
         assert _hashjoin() == "on"  # not left for the rest of the outer transaction
 
 
 def test_an_error_inside_rolls_the_setting_back_with_the_block() -> None:
     with transaction.atomic():
-        with pytest.raises(ZeroDivisionError), _index_joins():
+        with pytest.raises(ZeroDivisionError), index_joins():
             assert _hashjoin() == "off"
             _ = 1 / 0
         assert _hashjoin() == "on"

@@ -64,7 +64,7 @@ def test_the_roles_find_their_work(demo, client):
 
 
 def test_mid_campaign_some_cells_finished_some_late_some_in_progress(demo):
-    from kiemdiem.decisions.services import progress
+    from kiemdiem.reports.progress import progress
 
     rows = {r["cell"].code: {s["code"]: s["state"] for s in r["steps"]} for r in progress(demo)}
     assert rows["TT-TDP03"]["hoi_nghi"] == "done"  # finished

@@ -21,8 +21,9 @@ from decimal import Decimal
 from django.db import transaction
 
 from kiemdiem.accounts.models import User
+from kiemdiem.decisions.appraisal import appraise, decided_ids, order_problems
 from kiemdiem.decisions.models import Decision, RemediationItem
-from kiemdiem.decisions.services import Choice, appraise, decide, decided_ids, order_problems, quota_problems
+from kiemdiem.decisions.services import Choice, decide, quota_problems
 from kiemdiem.members.models import Discipline, Member, Position
 from kiemdiem.organizations.models import Organization
 from kiemdiem.plans.models import INDIVIDUAL_KINDS, Plan, PlanSubject, SubjectKind

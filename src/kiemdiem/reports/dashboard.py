@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from kiemdiem.decisions.models import DecisionEntry
-from kiemdiem.decisions.services import progress
 from kiemdiem.lib import dates
+from kiemdiem.reports.progress import progress
 
 from . import charts
 from .summary import charts_for, related_plans, report, watchable_plans

@@ -848,7 +848,7 @@ class Generator:
 
 
 def _group(kind: str) -> str:
-    from kiemdiem.decisions.services import GROUPS
+    from kiemdiem.decisions.facts import GROUPS
 
     return GROUPS[kind]
 

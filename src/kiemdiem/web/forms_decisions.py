@@ -7,8 +7,9 @@ from typing import Any
 
 from django import forms
 
+from kiemdiem.decisions.appraisal import Conflict
 from kiemdiem.decisions.models import RemediationItem, RemediationStatus
-from kiemdiem.decisions.services import Choice, Conflict
+from kiemdiem.decisions.services import Choice
 from kiemdiem.plans.models import Plan
 from kiemdiem.reviews.models import Level
 

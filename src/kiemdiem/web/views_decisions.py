@@ -27,12 +27,14 @@ from django.views.decorators.http import require_POST
 
 from kiemdiem.access.objects import plan_for, scope_of
 from kiemdiem.audit.services import diff, record
-from kiemdiem.decisions import services
+from kiemdiem.decisions import facts, services
+from kiemdiem.decisions.appraisal import Appraisal, AppraisalRow, appraise, order_problems
 from kiemdiem.decisions.models import Decision, DecisionEntry, RemediationItem, RemediationStatus
 from kiemdiem.lib import dates
 from kiemdiem.organizations.models import Organization
 from kiemdiem.plans.models import INDIVIDUAL_KINDS, Plan, PlanSubject, SubjectKind
 from kiemdiem.reports import leniency
+from kiemdiem.reports.progress import progress as plan_progress
 from kiemdiem.reviews.models import Level, Review, ReviewPlace
 
 from .forms_decisions import BulkAcceptForm, DecideForm, DecisionForm, ReclassifyForm, RemediationItemForm
@@ -42,7 +44,7 @@ LEVELS = [code for code, _ in Level.choices]  # highest first
 LEVEL_LABELS = dict(Level.choices)
 KIND_LABELS = dict(SubjectKind.choices)
 
-# What lifts each conflict (services.appraise codes), shown next to it.
+# What lifts each conflict (appraise codes), shown next to it.
 RESOLUTIONS = {
     "missing_review": "Đối tượng nộp bản kiểm điểm (bí thư chi bộ có thể nhập thay), "
     "hoặc Ban Thường vụ cho qua kèm lý do.",
@@ -117,18 +119,18 @@ def _distribution(name: str, levels: Iterable[str], org_id: int | None = None) -
     )
 
 
-def _cell_of(row: services.AppraisalRow) -> Any:
+def _cell_of(row: AppraisalRow) -> Any:
     s = row.subject
     return s.organization if s.kind == SubjectKind.CELL else s.cell
 
 
-def _sort_key(row: services.AppraisalRow) -> tuple[Any, ...]:
+def _sort_key(row: AppraisalRow) -> tuple[Any, ...]:
     cell = _cell_of(row)
     s = row.subject
     return (cell is None, cell.path if cell else "", s.member_id is not None, s.kind, s.name)
 
 
-def _distributions(rows: list[services.AppraisalRow], plan: Plan, outstanding: bool) -> list[Distribution]:
+def _distributions(rows: list[AppraisalRow], plan: Plan, outstanding: bool) -> list[Distribution]:
     individuals = [r for r in rows if r.subject.kind in INDIVIDUAL_KINDS]
     ward = _distribution("Toàn đảng bộ", (r.proposed_level for r in individuals))
     policy = plan.framework().quota
@@ -136,7 +138,7 @@ def _distributions(rows: list[services.AppraisalRow], plan: Plan, outstanding: b
     def cap(httnv: int) -> int:
         return policy.cap(httnv, outstanding=outstanding)
 
-    by_cell: dict[int, list[services.AppraisalRow]] = defaultdict(list)
+    by_cell: dict[int, list[AppraisalRow]] = defaultdict(list)
     cells: dict[int, Any] = {}
     for r in individuals:
         if r.subject.cell is not None:
@@ -155,13 +157,13 @@ def _distributions(rows: list[services.AppraisalRow], plan: Plan, outstanding: b
 class Display:
     """One appraisal row with the labels and hints the template needs."""
 
-    row: services.AppraisalRow
+    row: AppraisalRow
     cell: Any
     conflicts: list[dict[str, Any]]
     fields: dict[str, Any] | None = None
 
 
-def _display(row: services.AppraisalRow) -> Display:
+def _display(row: AppraisalRow) -> Display:
     conflicts = [
         {
             "code": c.code,
@@ -175,7 +177,7 @@ def _display(row: services.AppraisalRow) -> Display:
     return Display(row, _cell_of(row), conflicts)
 
 
-def _filter_rows(rows: list[services.AppraisalRow], params: Any) -> list[services.AppraisalRow]:
+def _filter_rows(rows: list[AppraisalRow], params: Any) -> list[AppraisalRow]:
     cell = params.get("chi_bo", "")
     kind = params.get("loai", "")
     out = rows
@@ -192,12 +194,12 @@ def _filter_rows(rows: list[services.AppraisalRow], params: Any) -> list[service
     return out
 
 
-def _quota(appraisal: services.Appraisal) -> list[dict[str, Any]]:
+def _quota(appraisal: Appraisal) -> list[dict[str, Any]]:
     names = {str(r.subject.pk): r.subject.name for r in appraisal.rows}
     decided: dict[str, Counter[str]] = defaultdict(Counter)
     for r in appraisal.rows:
         if r.decided is not None:
-            decided[services.GROUPS[r.subject.kind]][r.decided.level] += 1
+            decided[facts.GROUPS[r.subject.kind]][r.decided.level] += 1
     out = []
     for q in appraisal.quota:
         demotions = [names.get(sid, sid) for sid in q.get("suggested_demotions", [])]
@@ -212,7 +214,7 @@ def _quota(appraisal: services.Appraisal) -> list[dict[str, Any]]:
     return out
 
 
-def _cells(rows: list[services.AppraisalRow]) -> list[Any]:
+def _cells(rows: list[AppraisalRow]) -> list[Any]:
     cells = {c.pk: c for r in rows if (c := _cell_of(r)) is not None}
     return sorted(cells.values(), key=lambda c: c.path)
 
@@ -233,7 +235,7 @@ def appraisal(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request)
     policy = plan.framework().quota
     outstanding = bool(request.GET.get("noi_bat")) and bool(policy.outstanding_ratio)
-    result = services.appraise(plan, outstanding_unit=outstanding)
+    result = appraise(plan, outstanding_unit=outstanding)
     rows = sorted(result.rows, key=_sort_key)
     page = Paginator(_filter_rows(rows, request.GET), PAGE_SIZE).get_page(request.GET.get("trang"))
     conflicts = Counter(c.code for r in rows for c in r.conflicts)
@@ -326,15 +328,15 @@ def _decision(request: HttpRequest, pk: int) -> Decision:
     return decision
 
 
-def _bulk_targets(rows: list[services.AppraisalRow]) -> list[tuple[str, str]]:
+def _bulk_targets(rows: list[AppraisalRow]) -> list[tuple[str, str]]:
     targets = [("all", "Toàn đảng bộ (mọi nhóm)")]
-    groups = sorted({services.GROUPS[r.subject.kind] for r in rows})
-    targets += [(f"group:{g}", f"Nhóm: {services.GROUP_LABELS[g]}") for g in groups]
+    groups = sorted({facts.GROUPS[r.subject.kind] for r in rows})
+    targets += [(f"group:{g}", f"Nhóm: {facts.GROUP_LABELS[g]}") for g in groups]
     targets += [(f"cell:{c.pk}", f"{c.name} (chi bộ và đảng viên)") for c in _cells(rows)]
     return targets
 
 
-def _bulk_choices(rows: list[services.AppraisalRow], target: str, below_top: bool) -> list[services.Choice]:
+def _bulk_choices(rows: list[AppraisalRow], target: str, below_top: bool) -> list[services.Choice]:
     """The proposals with no conflict at all, inside the target, as decided choices."""
     kind, _, value = target.partition(":")
     picked = []
@@ -343,7 +345,7 @@ def _bulk_choices(rows: list[services.AppraisalRow], target: str, below_top: boo
             continue
         if below_top and r.proposed_level == "HTXSNV":
             continue
-        if kind == "group" and services.GROUPS[r.subject.kind] != value:
+        if kind == "group" and facts.GROUPS[r.subject.kind] != value:
             continue
         if kind == "cell" and ((c := _cell_of(r)) is None or str(c.pk) != value):
             continue
@@ -362,7 +364,7 @@ ORDERED_KINDS = {
 
 
 def _in_order(plan: Plan, choices: list[services.Choice]) -> tuple[list[services.Choice], int]:
-    """Leave out of a bulk acceptance what ``services.order_problems`` would refuse now, so that one
+    """Leave out of a bulk acceptance what ``order_problems`` would refuse now, so that one
     cell with an unresolved member does not block the whole batch (all-or-nothing)."""
     kept = choices
     while True:
@@ -371,7 +373,7 @@ def _in_order(plan: Plan, choices: list[services.Choice]) -> tuple[list[services
             c.subject.pk
             for c in kept
             if c.subject.kind in ORDERED_KINDS
-            and services.order_problems(plan, c.subject, pending - {c.subject.pk})
+            and order_problems(plan, c.subject, pending - {c.subject.pk})
         }
         if not held:
             return kept, len(choices) - len(kept)
@@ -391,7 +393,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if "loc" not in params:
         # First visit: what is left to decide.
         params["chua_quyet_dinh"] = "1"
-    result = services.appraise(plan, outstanding_unit=decision.outstanding_unit)
+    result = appraise(plan, outstanding_unit=decision.outstanding_unit)
     rows = sorted(result.rows, key=_sort_key)
     page = Paginator(_filter_rows(rows, params), PAGE_SIZE).get_page(params.get("trang"))
     actionable = [r for r in page if r.decided is None and r.classified]
@@ -566,7 +568,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     asked = request.GET.get("ngay", "")
     today = _parse_day(asked) or dates.today()
-    rows = services.progress(plan, today=today)
+    rows = plan_progress(plan, today=today)
     totals: dict[str, dict[str, Any]] = {}
     for row in rows:
         for step in row["steps"]:

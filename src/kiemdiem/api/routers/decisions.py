@@ -9,6 +9,7 @@ from ninja import Query, Router, Status
 
 from kiemdiem.access.objects import plan_for, scope_of
 from kiemdiem.decisions import services
+from kiemdiem.decisions.appraisal import appraise
 from kiemdiem.decisions.models import Decision, DecisionEntry
 
 from .. import cycle_serialize as out
@@ -70,7 +71,7 @@ def appraisal(
     outstanding_unit: bool = Query(False, description="Tính tỷ lệ của đơn vị có thành tích nổi bật."),  # noqa: B008
 ) -> dict:
     plan = plan_for(request, plan_id, may="appraise")
-    result = services.appraise(plan, outstanding_unit=outstanding_unit)
+    result = appraise(plan, outstanding_unit=outstanding_unit)
     return {
         "review_date": result.review_date,
         "rows": [

@@ -11,12 +11,12 @@ from ninja import Query, Router, Status
 
 from kiemdiem.access.objects import plan_for, scope_of
 from kiemdiem.access.scope import Scope
-from kiemdiem.decisions import services as decisions
 from kiemdiem.lib import dates
 from kiemdiem.organizations.models import OrgKind
 from kiemdiem.plans import services
 from kiemdiem.plans.models import Plan, PlanAcknowledgement, SubjectKind
 from kiemdiem.plans.services import update_plan
+from kiemdiem.reports.progress import progress as plan_progress
 
 from .. import cycle_serialize as out
 from ..cycle_schemas import (
@@ -274,7 +274,7 @@ def progress(
     day = date or dates.today()
     visible_ids = set(visible.values_list("pk", flat=True))
     rows = []
-    for row in decisions.progress(plan, today=day):
+    for row in plan_progress(plan, today=day):
         if cells is not None and row["cell"].pk not in cells:
             continue
         rows.append(
