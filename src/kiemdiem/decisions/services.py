@@ -16,12 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from kiemdiem.audit.services import record
-from kiemdiem.plans.models import Plan, PlanSubject
+from kiemdiem.plans.models import Plan, PlanSubject, SubjectKind
 from kiemdiem.reviews.models import (
     LEVEL_ORDER,
 )
 
-from .appraisal import appraise, decided_ids, order_problems
+from .appraisal import AppraisalRow, appraise, decided_ids, order_problems
 from .facts import GROUP_LABELS, GROUPS
 from .models import Decision, DecisionEntry, Reclassification
 
@@ -220,3 +220,70 @@ def publish_results(plan: Plan, actor: Any) -> int:
     )
     record(actor, "decision.publish", plan, f"Công bố {n} kết quả xếp loại")
     return n
+
+
+# Chấp nhận hàng loạt: the proposals with no conflict, accepted in one decision.
+
+
+def cell_of(row: AppraisalRow) -> Any:
+    """The cell a row belongs to: the cell itself, or the member's cell (None for the committee's own)."""
+    s = row.subject
+    return s.organization if s.kind == SubjectKind.CELL else s.cell
+
+
+def cells_of(rows: list[AppraisalRow]) -> list[Any]:
+    """The cells of the rows, in tree order."""
+    cells = {c.pk: c for r in rows if (c := cell_of(r)) is not None}
+    return sorted(cells.values(), key=lambda c: c.path)
+
+
+def bulk_targets(rows: list[AppraisalRow]) -> list[tuple[str, str]]:
+    targets = [("all", "Toàn đảng bộ (mọi nhóm)")]
+    groups = sorted({GROUPS[r.subject.kind] for r in rows})
+    targets += [(f"group:{g}", f"Nhóm: {GROUP_LABELS[g]}") for g in groups]
+    targets += [(f"cell:{c.pk}", f"{c.name} (chi bộ và đảng viên)") for c in cells_of(rows)]
+    return targets
+
+
+def bulk_choices(rows: list[AppraisalRow], target: str, below_top: bool) -> list[Choice]:
+    """The proposals with no conflict at all, inside the target, as decided choices."""
+    kind, _, value = target.partition(":")
+    picked = []
+    for r in rows:
+        if r.decided is not None or r.conflicts or not r.proposed_level or not r.classified:
+            continue
+        if below_top and r.proposed_level == "HTXSNV":
+            continue
+        if kind == "group" and GROUPS[r.subject.kind] != value:
+            continue
+        if kind == "cell" and ((c := cell_of(r)) is None or str(c.pk) != value):
+            continue
+        picked.append(Choice(r.subject, r.proposed_level))
+    return picked
+
+
+# Subjects the order constraints can hold back: organizations and collectives (after their members),
+# and leaders (a head after the collective he/she heads). Plain members are never held back.
+ORDERED_KINDS = {
+    SubjectKind.CELL,
+    SubjectKind.GRASSROOTS_ORG,
+    SubjectKind.LEADERSHIP_COLLECTIVE,
+    SubjectKind.LEADER,
+}
+
+
+def in_order(plan: Plan, choices: list[Choice]) -> tuple[list[Choice], int]:
+    """Leave out of a bulk acceptance what ``order_problems`` would refuse now, so that one
+    cell with an unresolved member does not block the whole batch (all-or-nothing)."""
+    kept = choices
+    while True:
+        pending = {c.subject.pk for c in kept}
+        held = {
+            c.subject.pk
+            for c in kept
+            if c.subject.kind in ORDERED_KINDS
+            and order_problems(plan, c.subject, pending - {c.subject.pk})
+        }
+        if not held:
+            return kept, len(choices) - len(kept)
+        kept = [c for c in kept if c.subject.pk not in held]

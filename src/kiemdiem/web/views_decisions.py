@@ -28,8 +28,9 @@ from django.views.decorators.http import require_POST
 from kiemdiem.access.objects import plan_for, scope_of
 from kiemdiem.audit.services import diff, record
 from kiemdiem.decisions import facts, services
-from kiemdiem.decisions.appraisal import Appraisal, AppraisalRow, appraise, order_problems
+from kiemdiem.decisions.appraisal import Appraisal, AppraisalRow, appraise
 from kiemdiem.decisions.models import Decision, DecisionEntry, RemediationItem, RemediationStatus
+from kiemdiem.decisions.services import bulk_choices, bulk_targets, cell_of, cells_of, in_order
 from kiemdiem.lib import dates
 from kiemdiem.organizations.models import Organization
 from kiemdiem.plans.models import INDIVIDUAL_KINDS, Plan, PlanSubject, SubjectKind
@@ -119,13 +120,8 @@ def _distribution(name: str, levels: Iterable[str], org_id: int | None = None) -
     )
 
 
-def _cell_of(row: AppraisalRow) -> Any:
-    s = row.subject
-    return s.organization if s.kind == SubjectKind.CELL else s.cell
-
-
 def _sort_key(row: AppraisalRow) -> tuple[Any, ...]:
-    cell = _cell_of(row)
+    cell = cell_of(row)
     s = row.subject
     return (cell is None, cell.path if cell else "", s.member_id is not None, s.kind, s.name)
 
@@ -174,7 +170,7 @@ def _display(row: AppraisalRow) -> Display:
         for c in row.conflicts
     ]
     conflicts.sort(key=lambda c: not c["blocking"])
-    return Display(row, _cell_of(row), conflicts)
+    return Display(row, cell_of(row), conflicts)
 
 
 def _filter_rows(rows: list[AppraisalRow], params: Any) -> list[AppraisalRow]:
@@ -182,7 +178,7 @@ def _filter_rows(rows: list[AppraisalRow], params: Any) -> list[AppraisalRow]:
     kind = params.get("loai", "")
     out = rows
     if cell.isdigit():
-        out = [r for r in out if (c := _cell_of(r)) is not None and c.pk == int(cell)]
+        out = [r for r in out if (c := cell_of(r)) is not None and c.pk == int(cell)]
     if kind in SubjectKind.values:
         out = [r for r in out if r.subject.kind == kind]
     if params.get("xung_dot"):
@@ -214,11 +210,6 @@ def _quota(appraisal: Appraisal) -> list[dict[str, Any]]:
     return out
 
 
-def _cells(rows: list[AppraisalRow]) -> list[Any]:
-    cells = {c.pk: c for r in rows if (c := _cell_of(r)) is not None}
-    return sorted(cells.values(), key=lambda c: c.path)
-
-
 def _querystring(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("trang", None)
@@ -246,7 +237,7 @@ def appraisal(request: HttpRequest, pk: int) -> HttpResponse:
         "items": [_display(r) for r in page],
         "quota": _quota(result),
         "distributions": _distributions(rows, plan, outstanding),
-        "cells": _cells(rows),
+        "cells": cells_of(rows),
         "kinds": SubjectKind.choices,
         "levels": Level.choices,
         "review_date": result.review_date,
@@ -328,58 +319,6 @@ def _decision(request: HttpRequest, pk: int) -> Decision:
     return decision
 
 
-def _bulk_targets(rows: list[AppraisalRow]) -> list[tuple[str, str]]:
-    targets = [("all", "Toàn đảng bộ (mọi nhóm)")]
-    groups = sorted({facts.GROUPS[r.subject.kind] for r in rows})
-    targets += [(f"group:{g}", f"Nhóm: {facts.GROUP_LABELS[g]}") for g in groups]
-    targets += [(f"cell:{c.pk}", f"{c.name} (chi bộ và đảng viên)") for c in _cells(rows)]
-    return targets
-
-
-def _bulk_choices(rows: list[AppraisalRow], target: str, below_top: bool) -> list[services.Choice]:
-    """The proposals with no conflict at all, inside the target, as decided choices."""
-    kind, _, value = target.partition(":")
-    picked = []
-    for r in rows:
-        if r.decided is not None or r.conflicts or not r.proposed_level or not r.classified:
-            continue
-        if below_top and r.proposed_level == "HTXSNV":
-            continue
-        if kind == "group" and facts.GROUPS[r.subject.kind] != value:
-            continue
-        if kind == "cell" and ((c := _cell_of(r)) is None or str(c.pk) != value):
-            continue
-        picked.append(services.Choice(r.subject, r.proposed_level))
-    return picked
-
-
-# Subjects the order constraints can hold back: organizations and collectives (after their members),
-# and leaders (a head after the collective he/she heads). Plain members are never held back.
-ORDERED_KINDS = {
-    SubjectKind.CELL,
-    SubjectKind.GRASSROOTS_ORG,
-    SubjectKind.LEADERSHIP_COLLECTIVE,
-    SubjectKind.LEADER,
-}
-
-
-def _in_order(plan: Plan, choices: list[services.Choice]) -> tuple[list[services.Choice], int]:
-    """Leave out of a bulk acceptance what ``order_problems`` would refuse now, so that one
-    cell with an unresolved member does not block the whole batch (all-or-nothing)."""
-    kept = choices
-    while True:
-        pending = {c.subject.pk for c in kept}
-        held = {
-            c.subject.pk
-            for c in kept
-            if c.subject.kind in ORDERED_KINDS
-            and order_problems(plan, c.subject, pending - {c.subject.pk})
-        }
-        if not held:
-            return kept, len(choices) - len(kept)
-        kept = [c for c in kept if c.subject.pk not in held]
-
-
 @login_required
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Quyết định xếp loại: per subject (level, reason, overrides) or in bulk; refusals list every problem."""
@@ -400,17 +339,17 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actionable_ids = {r.subject.pk for r in actionable}
     action = request.POST.get("action", "")
     decide_form = DecideForm(request.POST if action == "decide" else None, rows=actionable)
-    bulk_form = BulkAcceptForm(request.POST if action == "bulk" else None, targets=_bulk_targets(rows))
+    bulk_form = BulkAcceptForm(request.POST if action == "bulk" else None, targets=bulk_targets(rows))
     problems: list[str] = []
     if request.method == "POST":
         choices: list[services.Choice] = []
         if action == "decide" and decide_form.is_valid():
             choices = decide_form.choices()
         elif action == "bulk" and bulk_form.is_valid():
-            candidates = _bulk_choices(
+            candidates = bulk_choices(
                 rows, bulk_form.cleaned_data["target"], bulk_form.cleaned_data["below_top"]
             )
-            choices, held = _in_order(plan, candidates)
+            choices, held = in_order(plan, candidates)
             if held:
                 messages.info(
                     request,
@@ -447,7 +386,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_decide": can_decide,
         "quota": _quota(result),
         "policy_text": _policy_text(plan.framework().quota, decision.outstanding_unit),
-        "cells": _cells(rows),
+        "cells": cells_of(rows),
         "kinds": SubjectKind.choices,
         "levels": Level.choices,
         "params": params,
