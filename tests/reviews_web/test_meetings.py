@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from kiemdiem.reviews.models import Ballot, Meeting, MeetingStatus, VoterRollEntry
-from kiemdiem.reviews.services import cast_ballot, open_ballot
+from kiemdiem.reviews.services import cast_ballot, open_ballot, open_meeting
 
 
 def _section(body: str, item) -> str:  # type: ignore[no-untyped-def]
@@ -261,3 +263,28 @@ def test_pages_carry_no_inline_script_or_style(ward, meeting, login):
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body), url
         assert " style=" not in body and "<style" not in body, url
         assert "/static/reviews/reviews.css" in body, url
+
+
+def test_the_circulation_warning_is_the_same_on_the_meeting_page_and_in_the_api(ward, live366, login):
+    """C-DOC-01 (QĐ 366): the cell's draft report must reach participants 3 working days before."""
+    from kiemdiem.reviews.services import get_or_create_review
+
+    from .conftest import cell_subject
+
+    review = get_or_create_review(cell_subject(live366, ward.cell_a))
+    meeting = open_meeting(
+        live366,
+        date=timezone.localdate(),
+        actor=ward.users["secretary"],
+        organization=ward.cell_a,
+        attendees=[ward.members["an"], ward.members["binh"]],
+    )
+    client = login("secretary")
+    page = client.get(f"/hoi-nghi/{meeting.pk}/").content.decode()
+    api = client.get(f"/api/meetings/{meeting.pk}").json()
+    assert "Dự thảo báo cáo của tập thể chưa được gửi" in page
+    assert api["warning"] == "Dự thảo báo cáo của tập thể chưa được gửi đến người dự hội nghị."
+    review.circulated_on = timezone.localdate() - dt.timedelta(days=14)
+    review.save()
+    assert "Cảnh báo:" not in client.get(f"/hoi-nghi/{meeting.pk}/").content.decode()
+    assert client.get(f"/api/meetings/{meeting.pk}").json()["warning"] == ""

@@ -322,6 +322,14 @@ def circulation_warning(review: Review, meeting_date: dt.date) -> str:
     return ""
 
 
+def meeting_circulation_warnings(meeting: Meeting) -> list[str]:
+    """C-DOC-01 for every collective reviewed at the meeting (its own report), named when there are several."""
+    own = meeting.items.filter(subject__member__isnull=True).values("subject_id")
+    reviews = Review.objects.filter(subject__in=own, place=ReviewPlace.CELL).select_related("subject__plan")
+    found = [(r.subject.name, w) for r in reviews.order_by("subject_id") if (w := circulation_warning(r, meeting.date))]
+    return [f"{name}: {w}" if len(found) > 1 else w for name, w in found]
+
+
 # ----------------------------------------------------------------------------------------------
 # Feedback (ý kiến nhận xét nhiều nguồn)
 # ----------------------------------------------------------------------------------------------

@@ -879,16 +879,12 @@ def _item_rows(meeting: Meeting) -> list[dict[str, Any]]:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request, pk)
     rows = _item_rows(meeting)
-    warning = ""
-    collective_rows = [r for r in rows if r["item"].subject.member_id is None and r["review"] is not None]
-    for r in collective_rows:
-        warning = services.circulation_warning(r["review"], meeting.date)
     context = {
         "meeting": meeting,
         "rows": rows,
         "quorum": services.quorum_ok(meeting),
         "attendees": meeting.attendees.order_by("sort_key"),
-        "warning": warning,
+        "warnings": services.meeting_circulation_warnings(meeting),
         "is_open": meeting.status == MeetingStatus.OPEN,
         "criticism_form": CriticismForm(),
         "tally_form": TallyForm(),

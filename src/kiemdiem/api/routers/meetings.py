@@ -18,8 +18,6 @@ from kiemdiem.reviews.models import (
     BallotBox,
     Meeting,
     MeetingItem,
-    Review,
-    ReviewPlace,
     VoterRollEntry,
 )
 
@@ -65,12 +63,7 @@ def _items(meeting: Meeting) -> list[dict]:
 
 
 def _detail(meeting: Meeting) -> dict:
-    warning = ""
-    own = meeting.items.filter(subject__member__isnull=True).values("subject_id")
-    for review in Review.objects.filter(subject__in=own, place=ReviewPlace.CELL).select_related(
-        "subject__plan"
-    ):
-        warning = services.circulation_warning(review, meeting.date) or warning
+    warning = " ".join(services.meeting_circulation_warnings(meeting))
     return out.meeting(meeting) | {
         "minutes": meeting.minutes,
         "attendees": [out.member_brief(m) for m in meeting.attendees.order_by("sort_key", "id")],
