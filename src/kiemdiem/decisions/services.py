@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from kiemdiem.audit.services import record
+from kiemdiem.audit.services import diff, record
 from kiemdiem.plans.models import Plan, PlanSubject, SubjectKind
 from kiemdiem.reviews.models import (
     LEVEL_ORDER,
@@ -23,7 +23,7 @@ from kiemdiem.reviews.models import (
 
 from .appraisal import AppraisalRow, appraise, decided_ids, order_problems
 from .facts import GROUP_LABELS, GROUPS
-from .models import Decision, DecisionEntry, Reclassification
+from .models import Decision, DecisionEntry, Reclassification, RemediationItem, RemediationStatus
 
 
 @transaction.atomic
@@ -287,3 +287,63 @@ def in_order(plan: Plan, choices: list[Choice]) -> tuple[list[Choice], int]:
         if not held:
             return kept, len(choices) - len(kept)
         kept = [c for c in kept if c.subject.pk not in held]
+
+
+# Kế hoạch khắc phục: the items of a subject's remediation plan, each change in the audit trail.
+
+REMEDIATION_FIELDS = ("shortcoming", "action", "owner", "due_date", "status", "progress_note")
+REMEDIATION_STALE = "Nội dung này vừa được người khác sửa. Vui lòng tải lại trang rồi sửa lại."
+
+
+def _check_remediation(item: RemediationItem) -> None:
+    item.full_clean()
+    if item.status == RemediationStatus.DONE and not item.progress_note.strip():
+        raise ValidationError({"progress_note": "Đã khắc phục: cần ghi kết quả khắc phục."})
+
+
+@transaction.atomic
+def add_remediation(subject: PlanSubject, actor: Any, **values: Any) -> RemediationItem:
+    item = RemediationItem(subject=subject, **{f: values[f] for f in REMEDIATION_FIELDS if f in values})
+    _check_remediation(item)
+    item.save()
+    record(
+        actor,
+        "remediation.create",
+        subject,
+        f"Thêm nội dung khắc phục: {item.shortcoming[:120]}",
+        changes={"thời hạn": item.due_date, "người thực hiện": item.owner},
+    )
+    return item
+
+
+@transaction.atomic
+def update_remediation(
+    item: RemediationItem, actor: Any, *, stamp: str | None = None, **values: Any
+) -> RemediationItem:
+    """Save the changed fields; ``stamp`` (the ``updated_at`` the editor read) refuses a save over a
+    newer edit by someone else, checked under the row lock."""
+    subject = item.subject
+    item = RemediationItem.objects.select_for_update().get(pk=item.pk)
+    if stamp is not None and stamp != item.updated_at.isoformat():
+        raise ValidationError(REMEDIATION_STALE)
+    before = {f: getattr(item, f) for f in REMEDIATION_FIELDS}
+    for f in REMEDIATION_FIELDS:
+        if f in values:
+            setattr(item, f, values[f])
+    _check_remediation(item)
+    item.save()
+    item.subject = subject
+    record(
+        actor,
+        "remediation.edit",
+        subject,
+        f"Sửa nội dung khắc phục: {item.shortcoming[:120]}",
+        changes=diff(before, {f: getattr(item, f) for f in REMEDIATION_FIELDS}),
+    )
+    return item
+
+
+@transaction.atomic
+def delete_remediation(item: RemediationItem, actor: Any) -> None:
+    record(actor, "remediation.delete", item.subject, f"Xóa nội dung khắc phục: {item.shortcoming[:120]}")
+    RemediationItem.objects.filter(pk=item.pk).delete()

@@ -149,7 +149,8 @@ class ReclassifyForm(forms.Form):
 
 
 class RemediationItemForm(forms.ModelForm):
-    """Một nội dung của kế hoạch khắc phục; ``stamp`` refuses a save over someone else's newer edit."""
+    """Một nội dung của kế hoạch khắc phục; ``stamp`` carries the version read, for the service to refuse
+    a save over someone else's newer edit (``decisions.services.update_remediation``)."""
 
     due_date = date_field("Thời hạn")
     stamp = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -181,12 +182,3 @@ class RemediationItemForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["stamp"] = self.instance.updated_at.isoformat()
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if self.instance.pk and data.get("stamp") != self.instance.updated_at.isoformat():
-            raise forms.ValidationError(
-                "Nội dung này vừa được người khác sửa. Vui lòng tải lại trang rồi sửa lại."
-            )
-        if data.get("status") == RemediationStatus.DONE and not (data.get("progress_note") or "").strip():
-            self.add_error("progress_note", "Đã khắc phục: cần ghi kết quả khắc phục.")
-        return data

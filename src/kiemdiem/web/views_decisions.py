@@ -17,7 +17,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -26,7 +25,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kiemdiem.access.objects import plan_for, scope_of
-from kiemdiem.audit.services import diff, record
 from kiemdiem.decisions import facts, services
 from kiemdiem.decisions.appraisal import Appraisal, AppraisalRow, appraise
 from kiemdiem.decisions.models import Decision, DecisionEntry, RemediationItem, RemediationStatus
@@ -614,19 +612,14 @@ def remediation_subject(request: HttpRequest, pk: int) -> HttpResponse:
         if not can_edit:
             raise PermissionDenied
         if form.is_valid():
-            with transaction.atomic():
-                item = form.save(commit=False)
-                item.subject = subject
-                item.save()
-                record(
-                    request.user,
-                    "remediation.create",
-                    subject,
-                    f"Thêm nội dung khắc phục: {item.shortcoming[:120]}",
-                    changes={"thời hạn": item.due_date, "người thực hiện": item.owner},
-                )
-            messages.success(request, "Đã thêm nội dung khắc phục.")
-            return redirect("remediation_subject", subject.pk)
+            values = {f: form.cleaned_data[f] for f in services.REMEDIATION_FIELDS}
+            try:
+                services.add_remediation(subject, request.user, **values)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Đã thêm nội dung khắc phục.")
+                return redirect("remediation_subject", subject.pk)
     entry = DecisionEntry.objects.filter(subject=subject).first()
     context = {
         "subject": subject,
@@ -643,13 +636,11 @@ def remediation_subject(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "decisions/remediation_subject.html", context, status=400 if form.errors else 200)
 
 
-def _editable_item(request: HttpRequest, pk: int, lock: bool = False) -> RemediationItem:
+def _editable_item(request: HttpRequest, pk: int) -> RemediationItem:
     item = get_object_or_404(RemediationItem.objects.select_related("subject"), pk=pk)
     subject = _remediation_subject(request, item.subject_id)
     if not scope_of(request).can_edit_remediation(subject):
         raise PermissionDenied
-    if lock:
-        item = RemediationItem.objects.select_for_update().get(pk=pk)
     item.subject = subject
     return item
 
@@ -657,19 +648,15 @@ def _editable_item(request: HttpRequest, pk: int, lock: bool = False) -> Remedia
 @login_required
 def remediation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Sửa một nội dung khắc phục (status, progress); a save over a newer edit is refused."""
-    with transaction.atomic():
-        item = _editable_item(request, pk, lock=request.method == "POST")
-        before = {f: getattr(item, f) for f in RemediationItemForm.Meta.fields}
-        form = RemediationItemForm(request.POST or None, instance=item)
-        if request.method == "POST" and form.is_valid():
-            item = form.save()
-            record(
-                request.user,
-                "remediation.edit",
-                item.subject,
-                f"Sửa nội dung khắc phục: {item.shortcoming[:120]}",
-                changes=diff(before, {f: getattr(item, f) for f in before}),
-            )
+    item = _editable_item(request, pk)
+    form = RemediationItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        values = {f: form.cleaned_data[f] for f in services.REMEDIATION_FIELDS}
+        try:
+            item = services.update_remediation(item, request.user, stamp=form.cleaned_data["stamp"], **values)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
             messages.success(request, "Đã lưu nội dung khắc phục.")
             return redirect("remediation_subject", item.subject_id)
     plan = item.subject.plan
@@ -681,13 +668,9 @@ def remediation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def remediation_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    with transaction.atomic():
-        item = _editable_item(request, pk, lock=True)
-        subject = item.subject
-        record(
-            request.user, "remediation.delete", subject, f"Xóa nội dung khắc phục: {item.shortcoming[:120]}"
-        )
-        item.delete()
+    item = _editable_item(request, pk)
+    subject = item.subject
+    services.delete_remediation(item, request.user)
     messages.success(request, "Đã xóa nội dung khắc phục.")
     return redirect("remediation_subject", subject.pk)
 
