@@ -168,3 +168,15 @@ def test_my_results_never_show_someone_elses(ward, live, login):
     assert DecisionEntry.objects.filter(published_at__isnull=False).count() == 1
     html = login("member").get(reverse("my_results")).content.decode()
     assert "15-QĐ/ĐU" not in html
+
+
+def test_an_item_marked_done_needs_its_result(item, login):
+    client = login("secretary")
+    stamp = client.get(reverse("remediation_edit", args=[item.pk])).context["form"].initial["stamp"]
+    response = client.post(
+        reverse("remediation_edit", args=[item.pk]),
+        {**ITEM, "status": "da_khac_phuc", "progress_note": " ", "stamp": stamp},
+    )
+    assert response.status_code == 400 and "Đã khắc phục: cần ghi kết quả khắc phục." in response.content.decode()
+    item.refresh_from_db()
+    assert item.status != "da_khac_phuc"
