@@ -193,3 +193,16 @@ def test_the_residence_secretary_does_not_read_the_residents_review(ward, live, 
     assert client.get(f"/api/reviews/{review.pk}").status_code == 404
     assert client.get(f"/api/subjects/{review.subject_id}/review").status_code == 404
     assert as_token("office").get(f"/api/reviews/{review.pk}").status_code == 200
+
+
+def test_null_sections_or_grades_change_nothing_and_are_not_a_server_error(ward, live, as_token):
+    subject = subject_of(live, ward.members["an"])
+    client = as_token("member")
+    review = client.post(f"/api/subjects/{subject.pk}/review").json()
+    response = client.patch(
+        f"/api/reviews/{review['id']}",
+        {"version": review["version"], "sections": None, "grades": None, "strengths": "Gương mẫu"},
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["sections"] == review["sections"] and body["strengths"] == "Gương mẫu"

@@ -146,17 +146,92 @@ def get_or_create_review(subject: PlanSubject, place: str = ReviewPlace.CELL, ac
     return review
 
 
+UNKNOWN_SECTION = "Không có mục «{key}» trong nội dung kiểm điểm."
+UNKNOWN_CRITERION = "Không có tiêu chí «{key}»."
+NOT_FOR_FRAMEWORK = "Quy định áp dụng cho kế hoạch này không dùng trường này."
+NOT_FOR_KIND = "Trường này không dùng cho loại đối tượng này."
+
+
+@dataclass(frozen=True)
+class ScoreGroup:
+    field: str  # score_general | score_tasks
+    id: str  # I | II
+    title: str
+    max_points: Decimal
+
+
+@dataclass(frozen=True)
+class ReviewFields:
+    """Which parts of a review apply to a subject, by its kind and its plan's framework.
+
+    The web form is built from it and ``save_review`` refuses what it excludes (whoever sends it).
+    """
+
+    sections: tuple[tuple[str, str], ...]  # (key, title) of the plan's content items for the kind
+    tasks: bool  # an individual's task figures (not a collective's)
+    scored: bool  # QĐ 366: points per criteria group; else a grade per criterion
+    score_groups: tuple[ScoreGroup, ...]
+    criteria: tuple[Any, ...]  # the graded criteria (id, title, key) when not scored
+    circulated_on: bool  # a collective's draft report is circulated before its meeting
+
+
+def review_fields(subject: PlanSubject) -> ReviewFields:
+    plan = subject.plan
+    fw = plan.framework()
+    collective = subject.kind in COLLECTIVE_KINDS
+    criteria = fw.criteria.get(subject.kind)
+    groups: tuple[ScoreGroup, ...] = ()
+    if fw.scored:
+        by_id = {g.id: g for g in getattr(criteria, "groups", ())}
+        groups = tuple(
+            ScoreGroup(
+                name,
+                gid,
+                by_id[gid].title if gid in by_id else "",
+                Decimal(str(by_id[gid].max_points)) if gid in by_id else Decimal(30 if gid == "I" else 70),
+            )
+            for name, gid in (("score_general", "I"), ("score_tasks", "II"))
+        )
+    return ReviewFields(
+        sections=tuple((str(i), t) for i, t in enumerate(plan.content_items.get(subject.kind, []), 1)),
+        tasks=not collective,
+        scored=fw.scored,
+        score_groups=groups,
+        criteria=() if fw.scored else tuple(getattr(criteria, "criteria", ())),
+        circulated_on=collective,
+    )
+
+
+def _not_applicable(review: Review, fields: ReviewFields, data: dict[str, Any]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for key in data.get("sections") or {}:
+        if key not in review.sections:
+            errors.setdefault("sections", []).append(UNKNOWN_SECTION.format(key=key))
+    if "grades" in data:
+        if fields.scored:
+            errors.setdefault("grades", []).append(NOT_FOR_FRAMEWORK)
+        else:
+            ids = {c.id for c in fields.criteria}
+            for key in data["grades"] or {}:
+                if key not in ids:
+                    errors.setdefault("grades", []).append(UNKNOWN_CRITERION.format(key=key))
+    for name in ("score_general", "score_tasks"):
+        if name in data and not fields.scored:
+            errors.setdefault(name, []).append(NOT_FOR_FRAMEWORK)
+    for name in TASK_FIELDS:
+        if name in data and not fields.tasks:
+            errors.setdefault(name, []).append(NOT_FOR_KIND)
+    if "circulated_on" in data and not fields.circulated_on:
+        errors.setdefault("circulated_on", []).append(NOT_FOR_KIND)
+    return errors
+
+
 def _validate(review: Review) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    fw = review.subject.plan.framework()
-    if fw.scored:
-        criteria = fw.criteria.get(review.subject.kind)
-        maxima = {g.id: Decimal(str(g.max_points)) for g in getattr(criteria, "groups", ())}
-        for name, group in (("score_general", "I"), ("score_tasks", "II")):
-            value = getattr(review, name)
-            top = maxima.get(group, Decimal(30 if group == "I" else 70))
-            if value is not None and not (0 <= value <= top):
-                errors.setdefault(name, []).append(f"Điểm nhóm {group} phải từ 0 đến {top:g}.")
+    for group in review_fields(review.subject).score_groups:
+        value = getattr(review, group.field)
+        if value is not None and not (0 <= value <= group.max_points):
+            errors.setdefault(group.field, []).append(f"Điểm nhóm {group.id} phải từ 0 đến {group.max_points:g}.")
     for name in TASK_FIELDS:
         value = getattr(review, name)
         if value is not None and value < 0:
@@ -218,6 +293,9 @@ def save_review(
         raise ValidationError(
             "Bản kiểm điểm đã khóa (đã nộp hoặc quá hạn). Văn phòng Đảng ủy có thể mở lại.", code="locked"
         )
+    refused = _not_applicable(current, review_fields(current.subject), data)
+    if refused:
+        raise ValidationError(refused)
     before = {k: getattr(current, k) for k in data}
     for key, value in data.items():
         setattr(current, key, value)

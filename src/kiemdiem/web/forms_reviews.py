@@ -11,9 +11,9 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from kiemdiem.lib import dates
-from kiemdiem.plans.models import COLLECTIVE_KINDS, PlanSubject
+from kiemdiem.plans.models import PlanSubject
 from kiemdiem.reviews.models import GROUP_SOURCES, FeedbackRequest, FeedbackSource, Level, Review
-from kiemdiem.reviews.services import TASK_FIELDS, TEXT_FIELDS
+from kiemdiem.reviews.services import TASK_FIELDS, TEXT_FIELDS, review_fields
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 DATE_ERRORS = {"invalid": "Ngày không hợp lệ (cần dạng dd/mm/yyyy).", "required": "Cần nhập ngày."}
@@ -84,57 +84,50 @@ class ReviewForm(forms.Form):
         kwargs.setdefault("initial", self._initial(review))
         super().__init__(*args, **kwargs)
         self.subject = subject
-        plan = subject.plan
-        fw = plan.framework()
-        self.collective = subject.kind in COLLECTIVE_KINDS
+        fields = review_fields(subject)
+        self.collective = not fields.tasks
         self.section_names: list[tuple[str, str]] = []
-        for i, title in enumerate(plan.content_items.get(subject.kind, []), 1):
-            name = f"section_{i}"
-            self.fields[name] = _text(f"{i}. {title}", rows=5)
-            self.section_names.append((name, str(i)))
+        for key, title in fields.sections:
+            name = f"section_{key}"
+            self.fields[name] = _text(f"{key}. {title}", rows=5)
+            self.section_names.append((name, key))
         for name in TEXT_FIELDS:
             label = (COLLECTIVE_LABELS if self.collective else {}).get(name, TEXT_LABELS[name])
             self.fields[name] = _text(label)
-        if not self.collective:
+        if fields.tasks:
             for name in TASK_FIELDS:
                 self.fields[name] = _count(TASK_LABELS[name])
-        self.scored = fw.scored
+        self.scored = fields.scored
         self.grade_names: list[tuple[str, str]] = []
-        criteria = fw.criteria.get(subject.kind)
-        if fw.scored:
-            groups = {g.id: g for g in getattr(criteria, "groups", ())}
-            for name, gid in (("score_general", "I"), ("score_tasks", "II")):
-                group = groups.get(gid)
-                top = Decimal(str(group.max_points)) if group else Decimal(30 if gid == "I" else 70)
-                title = group.title if group else ""
-                self.fields[name] = forms.DecimalField(
-                    label=f"Điểm nhóm {gid} ({title}, tối đa {top:g})",
-                    required=False,
-                    max_digits=5,
-                    decimal_places=2,
-                    min_value=Decimal(0),
-                    max_value=top,
-                    error_messages={
-                        "invalid": "Cần nhập số điểm (ví dụ 27,5).",
-                        "min_value": "Điểm không được âm.",
-                        "max_value": f"Điểm nhóm {gid} tối đa {top:g}.",
-                        "max_decimal_places": "Tối đa hai chữ số thập phân.",
-                        "max_digits": "Số điểm không hợp lệ.",
-                    },
-                    localize=True,
-                )
-        else:
-            for c in getattr(criteria, "criteria", ()):
-                name = f"grade_{c.id}"
-                label = f"{c.id}. {c.title}" + (" (tiêu chí chính)" if c.key else "")
-                self.fields[name] = forms.ChoiceField(
-                    label=label,
-                    choices=GRADE_CHOICES,
-                    required=False,
-                    error_messages={"invalid_choice": "Mức đánh giá không hợp lệ."},
-                )
-                self.grade_names.append((name, c.id))
-        if self.collective:
+        for group in fields.score_groups:
+            top = group.max_points
+            self.fields[group.field] = forms.DecimalField(
+                label=f"Điểm nhóm {group.id} ({group.title}, tối đa {top:g})",
+                required=False,
+                max_digits=5,
+                decimal_places=2,
+                min_value=Decimal(0),
+                max_value=top,
+                error_messages={
+                    "invalid": "Cần nhập số điểm (ví dụ 27,5).",
+                    "min_value": "Điểm không được âm.",
+                    "max_value": f"Điểm nhóm {group.id} tối đa {top:g}.",
+                    "max_decimal_places": "Tối đa hai chữ số thập phân.",
+                    "max_digits": "Số điểm không hợp lệ.",
+                },
+                localize=True,
+            )
+        for c in fields.criteria:
+            name = f"grade_{c.id}"
+            label = f"{c.id}. {c.title}" + (" (tiêu chí chính)" if c.key else "")
+            self.fields[name] = forms.ChoiceField(
+                label=label,
+                choices=GRADE_CHOICES,
+                required=False,
+                error_messages={"invalid_choice": "Mức đánh giá không hợp lệ."},
+            )
+            self.grade_names.append((name, c.id))
+        if fields.circulated_on:
             self.fields["circulated_on"] = date_field(
                 "Ngày gửi dự thảo báo cáo đến người dự hội nghị", required=False
             )

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
 from kiemdiem.access.objects import plan_for, review_for, scope_of, subject_for
-from kiemdiem.plans.models import COLLECTIVE_KINDS, INDIVIDUAL_KINDS, SubjectKind
+from kiemdiem.plans.models import INDIVIDUAL_KINDS, SubjectKind
 from kiemdiem.reviews import services
 from kiemdiem.reviews.models import FeedbackSource, MeetingItem, Review, ReviewPlace
 
@@ -38,10 +38,6 @@ NOT_SUMMARY = (
     "Chỉ văn phòng Đảng ủy (mọi chi bộ) hoặc bí thư chi bộ (chi bộ mình) xem được bảng tổng hợp ý kiến."
 )
 NOT_A_PLAN_CELL = "Chi bộ không thuộc kế hoạch, hoặc nằm ngoài phạm vi của bạn."
-UNKNOWN_SECTION = "Không có mục «{key}» trong nội dung kiểm điểm."
-UNKNOWN_CRITERION = "Không có tiêu chí «{key}»."
-NOT_FOR_FRAMEWORK = "Quy định áp dụng cho kế hoạch này không dùng trường này."
-NOT_FOR_KIND = "Trường này không dùng cho loại đối tượng này."
 PLACE_HELP = "Nơi kiểm điểm: chi_bo (mặc định) hoặc tap_the (cán bộ lãnh đạo, lần hai)."
 
 
@@ -50,37 +46,17 @@ def _review_json(request: HttpRequest, review: Review) -> dict:
 
 
 def _changes(review: Review, data: dict[str, Any]) -> dict[str, Any]:
-    """The sent fields as ``save_review`` takes them, after the checks the web form makes per framework."""
-    subject = review.subject
-    fw = subject.plan.framework()
-    errors: dict[str, list[str]] = {}
-    if "sections" in data:
-        unknown = [k for k in data["sections"] if k not in review.sections]
-        for key in unknown:
-            errors.setdefault("sections", []).append(UNKNOWN_SECTION.format(key=key))
-        data["sections"] = {**review.sections, **data["sections"]}
-    if "grades" in data:
-        if fw.scored:
-            errors.setdefault("grades", []).append(NOT_FOR_FRAMEWORK)
-        else:
-            ids = {c.id for c in getattr(fw.criteria.get(subject.kind), "criteria", ())}
-            for key in data["grades"]:
-                if key not in ids:
-                    errors.setdefault("grades", []).append(UNKNOWN_CRITERION.format(key=key))
-            data["grades"] = {**review.grades, **data["grades"]}
-    for name in ("score_general", "score_tasks"):
-        if name in data and not fw.scored:
-            errors.setdefault(name, []).append(NOT_FOR_FRAMEWORK)
-    for name in services.TASK_FIELDS:
-        if name in data and subject.kind in COLLECTIVE_KINDS:
-            errors.setdefault(name, []).append(NOT_FOR_KIND)
-    if "circulated_on" in data and subject.kind not in COLLECTIVE_KINDS:
-        errors.setdefault("circulated_on", []).append(NOT_FOR_KIND)
+    """The sent fields as ``save_review`` takes them: sections and grades merged into the saved ones
+    (``save_review`` refuses what does not apply to the subject, as for the web form)."""
+    for name, saved in (("sections", review.sections), ("grades", review.grades)):
+        if name in data:
+            if data[name] is None:  # null: nothing to change (it cannot empty the form)
+                del data[name]
+            else:
+                data[name] = {**saved, **data[name]}
     for name in ("self_level", *services.TEXT_FIELDS):
         if name in data and data[name] is None:
             data[name] = ""
-    if errors:
-        raise ValidationError(errors)
     return data
 
 
