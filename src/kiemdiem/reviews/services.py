@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any
 
 from django.core.cache import cache
@@ -30,6 +31,7 @@ from .models import (
     BallotBox,
     CountedReceipt,
     CountingKey,
+    Evidence,
     FeedbackRequest,
     FeedbackResponse,
     FeedbackSource,
@@ -319,6 +321,29 @@ def save_review(
         )
     _copy_back(review, current)
     return current
+
+
+@transaction.atomic
+def add_evidence(review: Review, actor: Any, description: str, upload: Any) -> Evidence:
+    """Sản phẩm cụ thể, minh chứng: a file with its description, on a review that is not locked."""
+    if is_locked(review):
+        raise ValidationError("Bản kiểm điểm đã khóa, không thêm được minh chứng.")
+    evidence = Evidence(review=review, description=description, uploaded_by=actor)
+    evidence.file.save(PurePath(upload.name).name, upload, save=False)
+    evidence.save()
+    record(actor, "review.evidence", review, f"Thêm minh chứng “{evidence.description}”")
+    return evidence
+
+
+@transaction.atomic
+def delete_evidence(evidence: Evidence, actor: Any) -> None:
+    """The row now; the file once the deletion is committed (a rollback keeps both)."""
+    review = evidence.review
+    if is_locked(review):
+        raise ValidationError("Bản kiểm điểm đã khóa, không xóa được minh chứng.")
+    record(actor, "review.evidence_delete", review, f"Xóa minh chứng “{evidence.description}”")
+    evidence.delete()
+    transaction.on_commit(lambda: evidence.file.delete(save=False))
 
 
 def submission_problems(review: Review) -> list[str]:

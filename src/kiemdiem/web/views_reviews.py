@@ -108,6 +108,12 @@ def _attempt(request: HttpRequest, action: Callable[[], Any], success: str | Cal
     return True
 
 
+def _form_errors(request: HttpRequest, form: Any) -> None:
+    for errors in form.errors.values():
+        for msg in errors:
+            messages.error(request, msg)
+
+
 # ----------------------------------------------------------------------------------------------
 # Việc của tôi
 # ----------------------------------------------------------------------------------------------
@@ -375,24 +381,17 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if not scope_of(request).can_edit_review(review.subject):
         raise PermissionDenied
     url = _review_url(review.subject, review.place) + "#minh-chung"
-    if services.is_locked(review):
-        messages.error(request, "Bản kiểm điểm đã khóa, không thêm được minh chứng.")
-        return redirect(url)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for msg in errors:
-                messages.error(request, msg)
+        _form_errors(request, form)
         return redirect(url)
-    with transaction.atomic():
-        evidence = Evidence(
-            review=review, description=form.cleaned_data["description"], uploaded_by=request.user
-        )
-        upload = form.cleaned_data["file"]
-        evidence.file.save(PurePath(upload.name).name, upload, save=False)
-        evidence.save()
-        record(request.user, "review.evidence", review, f"Thêm minh chứng “{evidence.description}”")
-    messages.success(request, "Đã tải lên minh chứng.")
+    _attempt(
+        request,
+        lambda: services.add_evidence(
+            review, request.user, form.cleaned_data["description"], form.cleaned_data["file"]
+        ),
+        "Đã tải lên minh chứng.",
+    )
     return redirect(url)
 
 
@@ -432,9 +431,8 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if not scope_of(request).can_edit_review(review.subject):
         raise PermissionDenied
     url = _review_url(review.subject, review.place) + "#minh-chung"
-    if services.is_locked(review):
-        messages.error(request, "Bản kiểm điểm đã khóa, không xóa được minh chứng.")
-        return redirect(url)
+    _attempt(request, lambda: services.delete_evidence(evidence, request.user), "Đã xóa minh chứng.")
+    return redirect(url)
     with transaction.atomic():
         record(request.user, "review.evidence_delete", review, f"Xóa minh chứng “{evidence.description}”")
         evidence.delete()
@@ -988,12 +986,6 @@ def ballot_open(request: HttpRequest, pk: int) -> HttpResponse:
         "kiểm phiếu đã nhận khi mở hòm phiếu đầu tiên của hội nghị.",
     )
     return _back(item, request)
-
-
-def _form_errors(request: HttpRequest, form: Any) -> None:
-    for errors in form.errors.values():
-        for msg in errors:
-            messages.error(request, msg)
 
 
 def _on_box(
