@@ -20,12 +20,12 @@ from kiemdiem.lib.memory import cyclic_gc_paused
 from kiemdiem.members.models import Position, period_q
 from kiemdiem.plans.models import Plan, PlanSubject, SubjectKind
 from kiemdiem.reviews.models import (
-    LEVEL_ORDER,
     ReviewStatus,
 )
 from kiemdiem.rules import GroupSettings, Outcome, classify
 from kiemdiem.rules import Subject as RuleSubject
 from kiemdiem.rules.contract import quota_dict
+from kiemdiem.rules.levels import level_rank
 
 from .facts import (
     GROUP_LABELS,
@@ -138,7 +138,7 @@ def _conflicts(
         conflicts.append(_MISSING_VOTE)
     if missing_residence:
         conflicts.append(_MISSING_RESIDENCE)
-    if proposed and max_level and LEVEL_ORDER[proposed] > LEVEL_ORDER[max_level]:
+    if proposed and max_level and level_rank(proposed) > level_rank(max_level):
         rules = ", ".join(r["rule"] for r in reasons)
         conflicts.append(
             Conflict(

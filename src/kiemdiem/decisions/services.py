@@ -17,9 +17,7 @@ from django.utils import timezone
 
 from kiemdiem.audit.services import diff, record
 from kiemdiem.plans.models import Plan, PlanSubject, SubjectKind
-from kiemdiem.reviews.models import (
-    LEVEL_ORDER,
-)
+from kiemdiem.rules.levels import LEVEL_BY_CODE, level_rank
 
 from .appraisal import AppraisalRow, appraise, decided_ids, order_problems
 from .facts import GROUP_LABELS, GROUPS
@@ -87,7 +85,7 @@ def decide(decision: Decision, choices: list[Choice], actor: Any) -> list[Decisi
     already = decided_ids(plan)
     for choice in choices:
         s = choice.subject
-        if choice.level not in LEVEL_ORDER:
+        if choice.level not in LEVEL_BY_CODE:
             problems.append(f"{s.name}: mức xếp loại không hợp lệ.")
             continue
         if DecisionEntry.objects.filter(subject=s).exists():
@@ -96,7 +94,7 @@ def decide(decision: Decision, choices: list[Choice], actor: Any) -> list[Decisi
         row = appraisal.row(s)
         for conflict in row.blocking:
             if conflict.code == "above_max":
-                if LEVEL_ORDER[choice.level] <= LEVEL_ORDER.get(row.max_level, 0):
+                if level_rank(choice.level) <= level_rank(row.max_level):
                     continue
             if conflict.code not in choice.overrides:
                 problems.append(f"{s.name}: {conflict.message}")
@@ -104,7 +102,7 @@ def decide(decision: Decision, choices: list[Choice], actor: Any) -> list[Decisi
                 problems.append(f"{s.name}: cho qua cảnh báo “{conflict.message}” cần ghi lý do.")
         if (
             row.max_level
-            and LEVEL_ORDER[choice.level] > LEVEL_ORDER[row.max_level]
+            and level_rank(choice.level) > level_rank(row.max_level)
             and "above_max" not in choice.overrides
         ):
             problems.append(
@@ -184,7 +182,7 @@ def reclassify(
     """Xếp loại lại (Mẫu 03): only by the competent body, always with a reason; the quota still holds."""
     if not reason.strip():
         raise ValidationError("Cần ghi lý do xếp loại lại.")
-    if new_level not in LEVEL_ORDER or new_level == entry.level:
+    if new_level not in LEVEL_BY_CODE or new_level == entry.level:
         raise ValidationError("Mức xếp loại mới không hợp lệ hoặc không thay đổi.")
     entry = DecisionEntry.objects.select_for_update().get(pk=entry.pk)
     old = entry.level

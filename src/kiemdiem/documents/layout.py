@@ -13,8 +13,9 @@ from django.db.models import Q
 
 from kiemdiem.members.models import Position
 from kiemdiem.organizations.models import CELL_KINDS, Organization, OrgKind
+from kiemdiem.rules.levels import LEVEL_CODES
 
-LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
+LEVELS = LEVEL_CODES
 DOTS = "…………"
 
 

@@ -55,14 +55,10 @@ from kiemdiem.organizations.models import (
 )
 from kiemdiem.plans.models import INDIVIDUAL_KINDS, NotReviewedReason, Plan, PlanSubject
 from kiemdiem.plans.models import SubjectKind as SK
+from kiemdiem.rules.levels import LEVEL_CODES, LEVEL_LABEL_BY_CODE
 
-LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")  # highest first
-LEVEL_LABELS = {
-    "HTXSNV": "Hoàn thành xuất sắc nhiệm vụ",
-    "HTTNV": "Hoàn thành tốt nhiệm vụ",
-    "HTNV": "Hoàn thành nhiệm vụ",
-    "KHTNV": "Không hoàn thành nhiệm vụ",
-}
+LEVELS = LEVEL_CODES  # highest first
+LEVEL_LABELS = LEVEL_LABEL_BY_CODE
 REASONS = (
     (NotReviewedReason.EXEMPT, "exempt"),
     (NotReviewedReason.SUSPENDED, "suspended"),

@@ -20,16 +20,10 @@ from django.db import models
 from kiemdiem.members.models import Member
 from kiemdiem.organizations.models import LeadershipCollective, Organization
 from kiemdiem.plans.models import Plan, PlanSubject
+from kiemdiem.rules.levels import LEVEL_CODES, LEVEL_LABEL_BY_CODE
 
-
-class Level(models.TextChoices):
-    HTXSNV = "HTXSNV", "Hoàn thành xuất sắc nhiệm vụ"
-    HTTNV = "HTTNV", "Hoàn thành tốt nhiệm vụ"
-    HTNV = "HTNV", "Hoàn thành nhiệm vụ"
-    KHTNV = "KHTNV", "Không hoàn thành nhiệm vụ"
-
-
-LEVEL_ORDER = {"HTXSNV": 4, "HTTNV": 3, "HTNV": 2, "KHTNV": 1}
+# Mức xếp loại: the codes and labels of kiemdiem.rules.levels (one vocabulary), as Django choices.
+Level = models.TextChoices("Level", [(code, (code, LEVEL_LABEL_BY_CODE[code])) for code in LEVEL_CODES])
 
 
 class ReviewPlace(models.TextChoices):

@@ -22,11 +22,11 @@ from kiemdiem.audit.services import record
 from kiemdiem.lib import dates, sealed_ballots
 from kiemdiem.members.models import Member, Position
 from kiemdiem.plans.models import COLLECTIVE_KINDS, INDIVIDUAL_KINDS, DeadlineLevel, PlanSubject, SubjectKind
+from kiemdiem.rules.levels import LEVEL_CODES
 from kiemdiem.rules.procedure import draft_sent_in_time
 
 from .models import (
     GROUP_SOURCES,
-    LEVEL_ORDER,
     Ballot,
     BallotBox,
     CountedReceipt,
@@ -783,7 +783,7 @@ def enter_paper_tally(item: MeetingItem, actor: Any, counts: dict[str, int], inv
 # The regulation fixes no number; a cell of fewer members present votes on paper.
 MIN_BALLOTS_FOR_RESULTS = 5
 
-LEVEL_INDEX = {level: i for i, level in enumerate(Level.values)}
+LEVEL_INDEX = {level: i for i, level in enumerate(LEVEL_CODES)}  # the sealed ballot's level byte
 
 
 def _lock_meeting_for_ballots(meeting_id: int) -> Meeting:
@@ -1094,7 +1094,3 @@ def close_meeting(meeting: Meeting, actor: Any, minutes: str = "") -> Meeting:
     meeting.save(update_fields=["minutes", "status"])
     record(actor, "meeting.close", meeting, f"Kết thúc {meeting}")
     return meeting
-
-
-def level_rank(level: str) -> int:
-    return LEVEL_ORDER.get(level, 0)

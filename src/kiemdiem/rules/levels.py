@@ -27,6 +27,17 @@ LEVEL_LABELS: dict[Level, str] = {
 
 LEVEL_BY_CODE: dict[str, Level] = {level.name: level for level in Level}
 
+# The one vocabulary of levels for the whole system: the stored codes, highest first (the order of forms,
+# tables and ballots), their labels, and their rank (``level_rank``: -1 for "no level").
+LEVEL_CODES: tuple[str, ...] = tuple(level.name for level in sorted(Level, reverse=True))
+LEVEL_LABEL_BY_CODE: dict[str, str] = {level.name: LEVEL_LABELS[level] for level in Level}
+
+
+def level_rank(code: str) -> int:
+    """The level's place in the regulation's order (KHTNV 0 … HTXSNV 3); -1 for an empty or unknown code."""
+    level = LEVEL_BY_CODE.get(code)
+    return -1 if level is None else int(level)
+
 
 class Grade(IntEnum):
     """Cấp độ của một tiêu chí (khung QĐ 132 và QĐ 124): Kém < Trung bình < Tốt < Xuất sắc."""

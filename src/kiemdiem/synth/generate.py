@@ -68,6 +68,7 @@ from kiemdiem.reviews.models import (
     VoteMode,
 )
 from kiemdiem.rules import framework_for_year
+from kiemdiem.rules.levels import LEVEL_CODES
 
 from .sink import STAMP, Sink, Table
 
@@ -84,7 +85,7 @@ COMMUNE_SHARE = 0.475  # members in commune-level committees
 COMMUNE_MEAN, OTHER_MEAN, CELL_MEAN = 800, 60, 40
 YEAR = 2025
 
-LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
+LEVELS = LEVEL_CODES
 AGENCY_KINDS = (
     (CellCategory.AGENCY, "Cơ quan", "Đảng bộ cơ quan {}", Employment.CIVIL_SERVANT),
     (CellCategory.SCHOOL, "Trường", "Đảng bộ Trường {}", Employment.CIVIL_SERVANT),

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.urls import path
 
+from kiemdiem.reviews.models import ReviewPlace
+
 from . import views_reviews as views
 
 urlpatterns = [
@@ -11,7 +13,7 @@ urlpatterns = [
     path(
         "kiem-diem/<int:subject_id>/tap-the/",
         views.review_form,
-        {"place": "tap_the"},
+        {"place": ReviewPlace.COLLECTIVE},
         name="review_form_leadership",
     ),
     path("kiem-diem/ban/<int:pk>/luu-nhap/", views.review_autosave, name="review_autosave"),

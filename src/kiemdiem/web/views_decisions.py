@@ -35,12 +35,13 @@ from kiemdiem.plans.models import INDIVIDUAL_KINDS, Plan, PlanSubject, SubjectKi
 from kiemdiem.reports import leniency
 from kiemdiem.reports.progress import progress as plan_progress
 from kiemdiem.reviews.models import Level, Review, ReviewPlace
+from kiemdiem.rules.levels import LEVEL_CODES, LEVEL_LABEL_BY_CODE
 
 from .forms_decisions import BulkAcceptForm, DecideForm, DecisionForm, ReclassifyForm, RemediationItemForm
 
 PAGE_SIZE = 50
-LEVELS = [code for code, _ in Level.choices]  # highest first
-LEVEL_LABELS = dict(Level.choices)
+LEVELS = LEVEL_CODES
+LEVEL_LABELS = LEVEL_LABEL_BY_CODE
 KIND_LABELS = dict(SubjectKind.choices)
 
 # What lifts each conflict (appraise codes), shown next to it.

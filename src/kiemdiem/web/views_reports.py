@@ -22,7 +22,7 @@ from django.views.decorators.http import require_safe
 from kiemdiem.access.objects import plan_for, scope_of
 from kiemdiem.accounts.models import Role
 from kiemdiem.decisions.models import DecisionEntry
-from kiemdiem.organizations.models import Organization
+from kiemdiem.organizations.models import Organization, OrgKind
 from kiemdiem.plans.models import Plan
 from kiemdiem.reports import xlsx
 from kiemdiem.reports.statistics import LEVEL_LABELS, LEVELS, ORG_TYPES
@@ -173,7 +173,7 @@ def year_statistics(request: HttpRequest) -> HttpResponse:
             "year": stats.year,
             "years": years,
             "xlsx_url": reverse("statistics_xlsx") + query,
-            "scopes": scope_of(request).organizations().exclude(kind__in=["chi_bo_truc_thuoc"]),
+            "scopes": scope_of(request).organizations().exclude(kind=OrgKind.SUBORDINATE_CELL),
         }
     )
     return _page(request, data)

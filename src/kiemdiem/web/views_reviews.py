@@ -38,7 +38,14 @@ from kiemdiem.audit.services import record
 from kiemdiem.decisions.models import DecisionEntry
 from kiemdiem.lib import dates
 from kiemdiem.organizations.models import LeadershipCollective
-from kiemdiem.plans.models import COLLECTIVE_KINDS, INDIVIDUAL_KINDS, Plan, PlanSubject, SubjectKind
+from kiemdiem.plans.models import (
+    COLLECTIVE_KINDS,
+    INDIVIDUAL_KINDS,
+    Plan,
+    PlanStatus,
+    PlanSubject,
+    SubjectKind,
+)
 from kiemdiem.reviews import services
 from kiemdiem.reviews.models import (
     BallotBox,
@@ -55,6 +62,7 @@ from kiemdiem.reviews.models import (
     VoteMode,
     VoterRollEntry,
 )
+from kiemdiem.rules.levels import LEVEL_LABEL_BY_CODE
 
 from .forms_reviews import (
     BallotForm,
@@ -73,7 +81,7 @@ from .forms_reviews import (
     TallyForm,
 )
 
-LEVEL_LABELS = dict(Level.choices)
+LEVEL_LABELS = LEVEL_LABEL_BY_CODE
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -152,7 +160,7 @@ def _review_url(subject: PlanSubject, place: str) -> str:
 def my_tasks(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     member = acting_member(request)
-    published = list(scope.plans().filter(status="da_ban_hanh"))
+    published = list(scope.plans().filter(status=PlanStatus.PUBLISHED))
     reviews: list[dict[str, Any]] = []
     ballots: list[VoterRollEntry] = []
     results: list[DecisionEntry] = []
@@ -400,7 +408,7 @@ def _evidence(request: HttpRequest, pk: int) -> Evidence:
         Evidence.objects.select_related("review__subject__plan"),
         pk=pk,
         review__subject__in=scope_of(request).plan_subjects(),
-        review__subject__plan__status="da_ban_hanh",
+        review__subject__plan__status=PlanStatus.PUBLISHED,
     )
 
 
@@ -473,7 +481,7 @@ def plan_reviews(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "subject": s,
             "state": _state(reviews.get((s.pk, ReviewPlace.CELL))),
-            "url": _review_url(s, "chi_bo"),
+            "url": _review_url(s, ReviewPlace.CELL),
         }
         for s in subjects.filter(kind__in=[SubjectKind.GRASSROOTS_ORG, SubjectKind.LEADERSHIP_COLLECTIVE])
         .select_related("collective")
