@@ -33,9 +33,9 @@ REMEDIATION = {"shortcoming": "Chưa gương mẫu", "action": "Sửa chữa", "
 def _build(w: Ward) -> None:
     from django.utils import timezone
 
-    from kiemdiem.decisions.models import Decision, DecisionEntry, RemediationItem
+    from kiemdiem.decisions.models import Decision, DecisionEntry
     from kiemdiem.organizations.models import CollectiveKind, LeadershipCollective
-    from kiemdiem.plans.models import Plan, SubjectKind
+    from kiemdiem.plans.models import Plan, RemediationItem, SubjectKind
     from kiemdiem.plans.services import compute_subjects, create_plan, publish_plan
     from kiemdiem.reviews import services as reviews
     from kiemdiem.reviews.models import Evidence, Review, ReviewStatus
@@ -97,8 +97,8 @@ def _build(w: Ward) -> None:
 
 def web_cycle(w: Ward) -> dict[str, object]:
     """The cycle's objects by key, built on first use in the test's database."""
-    from kiemdiem.decisions.models import Decision, DecisionEntry, RemediationItem
-    from kiemdiem.plans.models import Plan
+    from kiemdiem.decisions.models import Decision, DecisionEntry
+    from kiemdiem.plans.models import Plan, RemediationItem
     from kiemdiem.reviews.models import BallotBox, Evidence, FeedbackRequest, Meeting, MeetingItem, Review
 
     if not Plan.objects.filter(organization=w.ward, number=WARD_PLAN).exists():
@@ -137,7 +137,7 @@ def web_cycle(w: Ward) -> dict[str, object]:
 
 def restore_remediation(w: Ward, kwargs: object = None) -> None:
     """Put back the remediation items a deletion took away (same primary keys), before each request."""
-    from kiemdiem.decisions.models import RemediationItem
+    from kiemdiem.plans.models import RemediationItem
 
     if not hasattr(w, "_remediation_rows"):
         found = web_cycle(w)

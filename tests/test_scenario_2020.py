@@ -20,12 +20,12 @@ from django.core.exceptions import ValidationError
 from kiemdiem.accounts.models import Role, User
 from kiemdiem.audit.models import AuditEvent
 from kiemdiem.decisions.appraisal import appraise
-from kiemdiem.decisions.models import Decision, DecisionEntry, RemediationItem
+from kiemdiem.decisions.models import Decision, DecisionEntry
 from kiemdiem.decisions.services import Choice, decide, publish_results, quota_problems
 from kiemdiem.demo import seed
 from kiemdiem.members.models import Position
 from kiemdiem.organizations.models import Organization
-from kiemdiem.plans.models import SubjectKind
+from kiemdiem.plans.models import RemediationItem, SubjectKind
 from kiemdiem.plans.services import acknowledge, compute_subjects, create_plan, publish_plan
 from kiemdiem.reports.progress import progress
 from kiemdiem.reviews.models import FeedbackSource, ReviewPlace, ReviewStatus

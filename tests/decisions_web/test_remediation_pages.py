@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from kiemdiem.decisions.models import DecisionEntry, RemediationItem
+from kiemdiem.decisions.models import DecisionEntry
 from kiemdiem.decisions.services import Choice, decide, publish_results
+from kiemdiem.plans.models import RemediationItem
 from kiemdiem.reviews.models import Review
 
 from .conftest import subject_of

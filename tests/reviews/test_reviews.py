@@ -7,8 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from kiemdiem.audit.models import AuditEvent
-from kiemdiem.decisions.models import RemediationItem
-from kiemdiem.plans.models import SubjectKind
+from kiemdiem.plans.models import RemediationItem, SubjectKind
 from kiemdiem.plans.services import compute_subjects, create_plan
 from kiemdiem.reviews.models import ReviewPlace, ReviewStatus
 from kiemdiem.reviews.services import (

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import FilteredRelation, Q
 
 from kiemdiem.members.models import Discipline, Position, StateRating
-from kiemdiem.plans.models import Plan, PlanStep, PlanSubject, SubjectKind
+from kiemdiem.plans.models import Plan, PlanStep, PlanSubject, RemediationItem, RemediationStatus, SubjectKind
 from kiemdiem.reviews.models import (
     FeedbackRequest,
     FeedbackSource,
@@ -30,7 +30,7 @@ from kiemdiem.rules import Subject as RuleSubject
 from kiemdiem.rules.facts import Discipline as RuleDiscipline
 from kiemdiem.rules.levels import DISCIPLINE_BY_CODE, GRADE_BY_CODE, LEVEL_BY_CODE, Grade
 
-from .models import DecisionEntry, RemediationItem, RemediationStatus
+from .models import DecisionEntry
 
 # Quota groups (subjects of similar position decided together).
 GROUPS = {

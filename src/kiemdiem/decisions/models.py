@@ -80,32 +80,3 @@ class Reclassification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry.subject.name}: {self.old_level} → {self.new_level}"
-
-
-class RemediationStatus(models.TextChoices):
-    NOT_STARTED = "chua_khac_phuc", "Chưa khắc phục"
-    IN_PROGRESS = "dang_khac_phuc", "Đang khắc phục"
-    DONE = "da_khac_phuc", "Đã khắc phục"
-
-
-class RemediationItem(models.Model):
-    """Kế hoạch khắc phục: one shortcoming to remedy, with owner, due date and status; next year reads it."""
-
-    subject = models.ForeignKey(PlanSubject, on_delete=models.CASCADE, related_name="remediation_items")
-    shortcoming = models.TextField("hạn chế, khuyết điểm")
-    action = models.TextField("biện pháp khắc phục")
-    owner = models.CharField("người, bộ phận thực hiện", max_length=200)
-    due_date = models.DateField("thời hạn")
-    status = models.CharField(
-        "tình trạng", max_length=20, choices=RemediationStatus.choices, default=RemediationStatus.NOT_STARTED
-    )
-    progress_note = models.TextField("kết quả, mức độ khắc phục", blank=True, default="")
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = "nội dung khắc phục"
-        verbose_name_plural = "kế hoạch khắc phục"
-        ordering = ["due_date", "id"]
-
-    def __str__(self) -> str:
-        return self.shortcoming[:80]

@@ -16,12 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from kiemdiem.audit.services import diff, record
-from kiemdiem.plans.models import Plan, PlanSubject, SubjectKind
+from kiemdiem.plans.models import Plan, PlanSubject, RemediationItem, RemediationStatus, SubjectKind
 from kiemdiem.rules.levels import LEVEL_BY_CODE, level_rank
 
 from .appraisal import AppraisalRow, appraise, decided_ids, order_problems
 from .facts import GROUP_LABELS, GROUPS
-from .models import Decision, DecisionEntry, Reclassification, RemediationItem, RemediationStatus
+from .models import Decision, DecisionEntry, Reclassification
 
 
 @transaction.atomic

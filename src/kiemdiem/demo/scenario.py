@@ -22,11 +22,11 @@ from django.db import transaction
 
 from kiemdiem.accounts.models import User
 from kiemdiem.decisions.appraisal import appraise, decided_ids, order_problems
-from kiemdiem.decisions.models import Decision, RemediationItem
+from kiemdiem.decisions.models import Decision
 from kiemdiem.decisions.services import Choice, decide, quota_problems
 from kiemdiem.members.models import Discipline, Member, Position
 from kiemdiem.organizations.models import Organization
-from kiemdiem.plans.models import INDIVIDUAL_KINDS, Plan, PlanSubject, SubjectKind
+from kiemdiem.plans.models import INDIVIDUAL_KINDS, Plan, PlanSubject, RemediationItem, SubjectKind
 from kiemdiem.plans.services import acknowledge, compute_subjects, create_plan, publish_plan
 from kiemdiem.reviews.models import FeedbackRequest, FeedbackSource, Review, ReviewPlace, ReviewStatus
 from kiemdiem.reviews.services import (

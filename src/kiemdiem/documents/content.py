@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Any
 
-from kiemdiem.decisions.models import Decision, DecisionEntry, Reclassification, RemediationItem
+from kiemdiem.decisions.models import Decision, DecisionEntry, Reclassification
 from kiemdiem.members.models import Position
 from kiemdiem.organizations.models import Organization
 from kiemdiem.plans.models import (
@@ -21,6 +21,7 @@ from kiemdiem.plans.models import (
     NotReviewedReason,
     Plan,
     PlanSubject,
+    RemediationItem,
     SubjectKind,
 )
 from kiemdiem.reviews.models import (

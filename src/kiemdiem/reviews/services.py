@@ -21,7 +21,14 @@ from django.utils import timezone
 from kiemdiem.audit.services import record
 from kiemdiem.lib import dates, sealed_ballots
 from kiemdiem.members.models import Member, Position
-from kiemdiem.plans.models import COLLECTIVE_KINDS, INDIVIDUAL_KINDS, DeadlineLevel, PlanSubject, SubjectKind
+from kiemdiem.plans.models import (
+    COLLECTIVE_KINDS,
+    INDIVIDUAL_KINDS,
+    DeadlineLevel,
+    PlanSubject,
+    RemediationItem,
+    SubjectKind,
+)
 from kiemdiem.rules.levels import LEVEL_CODES
 from kiemdiem.rules.procedure import draft_sent_in_time
 
@@ -103,8 +110,6 @@ def is_locked(review: Review, today: dt.date | None = None) -> bool:
 
 def prior_remediation_text(subject: PlanSubject) -> str:
     """Last year's remediation plan of the same person or organization, for section III of the form."""
-    from kiemdiem.decisions.models import RemediationItem
-
     items = RemediationItem.objects.filter(
         subject__plan__year=subject.plan.year - 1, subject__plan__organization=subject.plan.organization
     )

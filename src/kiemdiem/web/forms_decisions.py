@@ -8,9 +8,8 @@ from typing import Any
 from django import forms
 
 from kiemdiem.decisions.appraisal import Conflict
-from kiemdiem.decisions.models import RemediationItem, RemediationStatus
 from kiemdiem.decisions.services import Choice
-from kiemdiem.plans.models import Plan
+from kiemdiem.plans.models import Plan, RemediationItem, RemediationStatus
 from kiemdiem.reviews.models import Level
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})

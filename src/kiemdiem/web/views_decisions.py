@@ -27,11 +27,18 @@ from django.views.decorators.http import require_POST
 from kiemdiem.access.objects import plan_for, scope_of
 from kiemdiem.decisions import facts, services
 from kiemdiem.decisions.appraisal import Appraisal, AppraisalRow, appraise
-from kiemdiem.decisions.models import Decision, DecisionEntry, RemediationItem, RemediationStatus
+from kiemdiem.decisions.models import Decision, DecisionEntry
 from kiemdiem.decisions.services import bulk_choices, bulk_targets, cell_of, cells_of, in_order
 from kiemdiem.lib import dates
 from kiemdiem.organizations.models import Organization
-from kiemdiem.plans.models import INDIVIDUAL_KINDS, Plan, PlanSubject, SubjectKind
+from kiemdiem.plans.models import (
+    INDIVIDUAL_KINDS,
+    Plan,
+    PlanSubject,
+    RemediationItem,
+    RemediationStatus,
+    SubjectKind,
+)
 from kiemdiem.reports import leniency
 from kiemdiem.reports.progress import progress as plan_progress
 from kiemdiem.reviews.models import Level, Review, ReviewPlace
