@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(VENV)/bin/kiemdiem demo
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff check src tests bench tools
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy src/kiemdiem/rules src/kiemdiem/lib
 

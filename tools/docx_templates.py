@@ -1,4 +1,8 @@
-"""Builds the DOCX templates in ``templates/docx/`` with python-docx (``kiemdiem document_templates``).
+"""Builds the DOCX templates in ``src/kiemdiem/documents/templates/docx/`` with python-docx.
+
+A tool of the repository, not of the installed package: ``python tools/docx_templates.py`` (from a
+checkout, with the project's virtualenv) writes the nine files; ``--output DIR`` writes them elsewhere.
+tests/documents/test_template_builder.py checks that the committed files are what this tool builds.
 
 The generated files are committed: a committee may open one in Word or LibreOffice, change the wording
 around the ``{{ … }}`` fields, and save it back; docxtpl renders whatever is there. Re-running this
@@ -20,7 +24,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates" / "docx"
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "src" / "kiemdiem" / "documents" / "templates" / "docx"
 FONT = "Times New Roman"
 J = WD_ALIGN_PARAGRAPH.JUSTIFY
 C = WD_ALIGN_PARAGRAPH.CENTER
@@ -1025,3 +1029,12 @@ def build_all(target: Path = TEMPLATES_DIR) -> list[Path]:
         doc.save(str(path))
         written.append(path)
     return written
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Tạo lại các mẫu DOCX (ghi đè lời văn đã sửa trong các tệp mẫu).")
+    parser.add_argument("--output", type=Path, default=TEMPLATES_DIR, help="thư mục ghi các tệp mẫu")
+    for path in build_all(parser.parse_args().output):
+        print(path)
