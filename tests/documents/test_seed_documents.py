@@ -5,6 +5,7 @@ pdftotext, page size with pdfinfo, LibreOffice opening the DOCX, PNG pages kept 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 
@@ -205,3 +206,18 @@ def test_libreoffice_opens_the_plan_forms_minutes_decision_and_statistics(  # ty
     assert "BIÊN BẢN" in minutes_text
     statistics_text = " ".join(pdf_text(tmp_path / "statistics.pdf").split())
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in statistics_text and "Đảng bộ phường Thượng Thanh" in statistics_text
+
+
+def _letters(text: str) -> str:
+    """The text without spacing, line breaks, bullets and fill lines (dots, dashes): what a reader reads."""
+    return re.sub(r"[\s…]+|\.{2,}", "", re.sub(r"(?<!\S)-+|-+(?!\S)", " ", text))
+
+
+@pytest.mark.parametrize("name", ["plan", "decision", "form"])
+def test_the_docx_and_the_pdf_of_a_document_say_the_same_words(seed_docs: SeedDocs, name: str) -> None:
+    """The DOCX template and the PDF's HTML template are two sources of one wording: every paragraph
+    of the DOCX reads the same in the PDF (tables aside, where columns interleave in the PDF's text)."""
+    paragraphs, _ = docx_texts(seed_docs.files[f"{name}.docx"])
+    pdf = _letters(pdf_text(seed_docs.files[f"{name}.pdf"]))
+    missing = [p for p in paragraphs if _letters(p) and _letters(p) not in pdf]
+    assert not missing, f"{name}: in the DOCX, not in the PDF: {missing[:5]}"
