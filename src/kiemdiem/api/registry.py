@@ -19,8 +19,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
-from kiemdiem.members.models import ActivityStatus, Member, Membership, StatusPeriod
-from kiemdiem.members.services import set_activity_status, transfer_member
+from kiemdiem.members.models import ActivityStatus, Member
+from kiemdiem.members.services import set_activity_status, start_history, transfer_member
 from kiemdiem.members.validators import normalize_card_number
 from kiemdiem.organizations.models import Organization
 
@@ -117,14 +117,17 @@ def create_member(data: Mapping[str, Any], *, manageable: QuerySet[Organization]
         raise ValidationError(errors)
 
     _save(member)
-    Membership.objects.create(
-        member=member, organization=cell, start=data.get("joined_on") or member.admitted_on
+    _run(
+        "activity_status",
+        lambda: start_history(
+            member,
+            status,
+            joined_on=data.get("joined_on"),
+            since=since,
+            status_reason=data.get("activity_status_reason") or "",
+        ),
+        errors,
     )
-    StatusPeriod.objects.create(member=member, status=ActivityStatus.ACTIVE, start=member.admitted_on)
-    if status != ActivityStatus.ACTIVE:
-        assert since is not None
-        reason = data.get("activity_status_reason") or ""
-        _run("activity_status", lambda: set_activity_status(member, status, since, reason), errors)
     if errors:
         raise ValidationError(errors)  # rolls back the rows written above
     return member

@@ -39,7 +39,7 @@ from kiemdiem.members.organization_import import IMPORT_REASON, orgs_by_code
 from kiemdiem.organizations.models import Organization
 
 from .models import ActivityStatus, Gender, Member, Membership, StatusPeriod
-from .services import set_activity_status, transfer_member
+from .services import set_activity_status, start_history, transfer_member
 from .validators import normalize_card_number, validate_card_number, validate_citizen_id
 
 CARD = "Số thẻ đảng viên"
@@ -393,16 +393,8 @@ def _create(r: _MemberRow) -> None:
         member.activity_status_reason = f"{IMPORT_REASON} (chưa rõ ngày bắt đầu)"
     member.full_clean(validate_unique=False, validate_constraints=False)
     member.save()
-    Membership.objects.create(
-        member=member, organization=r.cell, start=member.admitted_on, reason=IMPORT_REASON
-    )
     # The file does not say since when a member is exempt, suspended, deceased…: that period has no start.
-    StatusPeriod.objects.create(
-        member=member,
-        status=r.status,
-        start=member.admitted_on if active else None,
-        reason="" if active else member.activity_status_reason,
-    )
+    start_history(member, r.status, reason=IMPORT_REASON, status_reason=member.activity_status_reason)
 
 
 def _update(r: _MemberRow, day: dt.date, reason: str) -> None:

@@ -1,4 +1,4 @@
-"""Changes to a member that keep history: transfers between cells and changes of activity status."""
+"""A member's history: the rows of a new member, transfers between cells, changes of activity status."""
 
 from __future__ import annotations
 
@@ -10,6 +10,35 @@ from django.db import transaction
 from kiemdiem.organizations.models import Organization
 
 from .models import ActivityStatus, Member, Membership, StatusPeriod
+
+
+@transaction.atomic
+def start_history(
+    member: Member,
+    status: str = ActivityStatus.ACTIVE,
+    *,
+    joined_on: dt.date | None = None,
+    reason: str = "",
+    since: dt.date | None = None,
+    status_reason: str = "",
+) -> None:
+    """The history rows of a member just saved (the API and the import both call this).
+
+    The first period in the cell, from ``joined_on`` (default: the admission date). Then the status:
+    active from admission; another status with ``since`` changes to it on that day
+    (``set_activity_status``, which checks the reason); another status without ``since`` (a file that
+    does not say since when) is one period with no start.
+    """
+    Membership.objects.create(
+        member=member, organization=member.cell, start=joined_on or member.admitted_on, reason=reason
+    )
+    if status == ActivityStatus.ACTIVE or since is not None:
+        StatusPeriod.objects.create(member=member, status=ActivityStatus.ACTIVE, start=member.admitted_on)
+        if status != ActivityStatus.ACTIVE:
+            assert since is not None
+            set_activity_status(member, status, since, status_reason)
+    else:
+        StatusPeriod.objects.create(member=member, status=status, start=None, reason=status_reason)
 
 
 @transaction.atomic
