@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kiemdiem.lib.spreadsheets import today
+from kiemdiem.lib.dates import today
 from kiemdiem.members.importing import MEMBER_COLUMNS, import_members
 from kiemdiem.members.models import ActivityStatus, Member
 from kiemdiem.organizations.models import Organization

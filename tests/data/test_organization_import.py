@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kiemdiem.lib.spreadsheets import today
+from kiemdiem.lib.dates import today
 from kiemdiem.members.organization_import import ORG_COLUMNS, import_organizations
 from kiemdiem.organizations.models import EventKind, Organization, OrgKind
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kiemdiem.audit.services import diff, record
+from kiemdiem.lib import dates
 from kiemdiem.plans.models import Plan, PlanSubject, RemediationItem, RemediationStatus, SubjectKind
 from kiemdiem.rules.levels import LEVEL_BY_CODE, level_rank
 
@@ -197,7 +198,7 @@ def reclassify(
         new_level=new_level,
         reason=reason.strip(),
         number=number,
-        date=date or timezone.localdate(),
+        date=date or dates.today(),
         decided_by=actor,
     )
     record(

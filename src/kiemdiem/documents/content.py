@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from kiemdiem.decisions.models import Decision, DecisionEntry, Reclassification
+from kiemdiem.lib import dates
 from kiemdiem.members.models import Position
 from kiemdiem.organizations.models import Organization
 from kiemdiem.plans.models import (
@@ -562,8 +563,8 @@ def feedback_context(plan: Plan, cell: Organization | None = None) -> dict[str, 
             }
         )
     return {
-        "header": header(org, "", dt.date.today(), kind="BC"),
-        "sign": signer(org, dt.date.today()),
+        "header": header(org, "", dates.today(), kind="BC"),
+        "sign": signer(org, dates.today()),
         **common(org),
         "year": plan.year,
         "plan_number": plan.number,
@@ -737,7 +738,7 @@ def checklist_context(plan: Plan, cell: Organization | None = None) -> dict[str,
         row["expected"] = "" if row["expected"] is None else row["expected"]
     form = next((f for f in plan.framework().forms if f.code.startswith("Mẫu 04")), None)
     limit = plan.framework().records_limit(plan.year)
-    today = dt.date.today()
+    today = dates.today()
     return {
         "header": header(org, "", today, kind="DM"),
         "sign": signer(org, today),

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from kiemdiem.lib import dates
 from kiemdiem.members.models import Position
 from kiemdiem.organizations.models import CELL_KINDS, Organization, OrgKind
 from kiemdiem.rules.levels import LEVEL_CODES
@@ -120,7 +121,7 @@ def _active(day: dt.date) -> Q:
 
 def signer(org: Organization, day: dt.date | None, *, standing: bool = False) -> dict[str, str]:
     """Signature block: authority line, title (BÍ THƯ, or PHÓ BÍ THƯ signing for) and full name."""
-    day = day or dt.date.today()
+    day = day or dates.today()
     positions = Position.objects.filter(_active(day), organization=org).select_related("member")
     head = positions.filter(is_head=True).first() or positions.filter(title__istartswith="Bí thư").first()
     title = "BÍ THƯ"

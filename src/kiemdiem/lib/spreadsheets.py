@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from kiemdiem.lib.dates import format_vn_date, parse_vn_date
 from kiemdiem.lib.vietnamese import fold
@@ -377,10 +376,6 @@ class RowReader:
 def report_progress(progress: Progress | None, stage: str, done: int, total: int) -> None:
     if progress is not None and (done == total or done % 50 == 0):
         progress(stage, done, total)
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 def commit_rows(apply: Callable[[], None], result: ImportResult) -> ImportResult:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
-from kiemdiem.lib.dates import format_vn_date
+from kiemdiem.lib.dates import format_vn_date, today
 from kiemdiem.lib.spreadsheets import (
     STAGE_CHECK,
     STAGE_READ,
@@ -32,7 +32,6 @@ from kiemdiem.lib.spreadsheets import (
     read_rows,
     report_progress,
     to_table,
-    today,
 )
 from kiemdiem.lib.vietnamese import fold
 from kiemdiem.members.organization_import import IMPORT_REASON, orgs_by_code

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Upper
 
-from kiemdiem.lib.dates import format_vn_date
+from kiemdiem.lib.dates import format_vn_date, today
 from kiemdiem.lib.spreadsheets import (
     STAGE_CHECK,
     STAGE_READ,
@@ -29,7 +29,6 @@ from kiemdiem.lib.spreadsheets import (
     read_rows,
     report_progress,
     to_table,
-    today,
 )
 from kiemdiem.organizations.models import (
     CELL_KINDS,

@@ -44,6 +44,7 @@ from django.db.models import (
 )
 
 from kiemdiem.decisions.models import DecisionEntry
+from kiemdiem.lib import dates
 from kiemdiem.lib.memory import cyclic_gc_paused
 from kiemdiem.members.models import Discipline
 from kiemdiem.organizations.models import (
@@ -342,7 +343,7 @@ def statistics(
     summed here, once per group and once per organization.
     """
     plans = list(plans)
-    year = year if year is not None else (plans[0].year if plans else dt.date.today().year)
+    year = year if year is not None else (plans[0].year if plans else dates.today().year)
     base = (subjects if subjects is not None else PlanSubject.objects.all()).filter(
         plan_id__in=[p.pk for p in plans]
     )

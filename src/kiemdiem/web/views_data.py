@@ -21,9 +21,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from kiemdiem.access.objects import scope_of
+from kiemdiem.lib import dates
 from kiemdiem.lib.jobs import ACTIVE, FileJob, Progress
 from kiemdiem.lib.spreadsheets import MAX_FILE_BYTES, FileRejected, ImportResult, check_upload
 from kiemdiem.members.exporting import (
@@ -226,7 +226,7 @@ def member_export(request: HttpRequest) -> FileResponse:
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
     write_members(members, out, fmt)  # type: ignore[arg-type]
     out.seek(0)
-    day = timezone.localdate().strftime("%d-%m-%Y")
+    day = dates.today().strftime("%d-%m-%Y")
     return FileResponse(
         out,
         as_attachment=True,

@@ -16,12 +16,12 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from kiemdiem.access.objects import plan_for, scope_of
 from kiemdiem.accounts.models import Role
 from kiemdiem.decisions.models import DecisionEntry
+from kiemdiem.lib import dates
 from kiemdiem.organizations.models import Organization, OrgKind
 from kiemdiem.plans.models import Plan
 from kiemdiem.reports import xlsx
@@ -87,7 +87,7 @@ def _download(content: bytes, filename: str) -> HttpResponse:
 
 def _header(root: Organization, plans: list[Plan]) -> xlsx.Header:
     issuer = plans[0].organization if plans and root.path.startswith(plans[0].organization.path) else root
-    return xlsx.header_for(issuer, timezone.localdate())
+    return xlsx.header_for(issuer, dates.today())
 
 
 @login_required

@@ -7,10 +7,10 @@ import datetime as dt
 from django.db.models import Count
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Query, Router
 
 from kiemdiem.access.objects import scope_of
+from kiemdiem.lib import dates
 from kiemdiem.members.models import Membership, period_q
 from kiemdiem.organizations.models import Organization, OrgKind, ParentPeriod
 
@@ -55,7 +55,7 @@ def list_organizations(
     date: dt.date | None = Query(None, description=DATE_HELP),  # noqa: B008
     kind: OrgKind | None = Query(None, description="Loại tổ chức."),  # noqa: B008
 ) -> dict:
-    day = date or timezone.localdate()
+    day = date or dates.today()
     orgs_qs = scope_of(request).organizations().active_on(day).order_by("path")
     if kind:
         orgs_qs = orgs_qs.filter(kind=kind)
@@ -78,7 +78,7 @@ def get_organization(request: HttpRequest, org_id: int) -> dict:
     scope = scope_of(request)
     visible = scope.organizations()
     org = get_object_or_404(visible, pk=org_id)
-    today = timezone.localdate()
+    today = dates.today()
     ancestors = org.ancestors()
     ancestor_ids = set(visible.filter(pk__in=[a.pk for a in ancestors]).values_list("pk", flat=True))
     events = (org.events_as_source.all() | org.events_as_target.all()).distinct().order_by("-date", "-id")
@@ -120,6 +120,6 @@ def organization_members(
 ) -> list[dict]:
     scope = scope_of(request)
     org = get_object_or_404(scope.organizations(), pk=org_id)
-    day = date or timezone.localdate()
+    day = date or dates.today()
     members = scope.members().in_cell_on(org, day).select_related("cell").order_by("sort_key", "id")
     return [serialize.member(m) for m in members]

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 from tqdm import tqdm
 
+from kiemdiem.lib import dates
 from kiemdiem.organizations.models import Organization
 from kiemdiem.plans.models import Plan
 from kiemdiem.reports import xlsx
@@ -82,7 +82,7 @@ class Command(BaseCommand):
         data = report(None, root, plans, year, earlier)
         progress("Tính số liệu", 1, 1)
         issuer = plans[0].organization if root.path.startswith(plans[0].organization.path) else root
-        header = xlsx.header_for(issuer, timezone.localdate(), opts["number"])
+        header = xlsx.header_for(issuer, dates.today(), opts["number"])
         content = xlsx.statistics_workbook(data["stats"], header, data["history"], data["repeats"], progress)
         for bar in bars.values():
             bar.close()
