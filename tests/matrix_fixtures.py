@@ -37,6 +37,9 @@ def _build(w: Ward) -> None:
     from kiemdiem.organizations.models import CollectiveKind, LeadershipCollective
     from kiemdiem.plans.models import Plan, RemediationItem, SubjectKind
     from kiemdiem.plans.services import compute_subjects, create_plan, publish_plan
+    from kiemdiem.reviews import ballots as ballot_service
+    from kiemdiem.reviews import feedback as feedback_service
+    from kiemdiem.reviews import meetings as meeting_service
     from kiemdiem.reviews import services as reviews
     from kiemdiem.reviews.models import Evidence, Review, ReviewStatus
 
@@ -79,17 +82,17 @@ def _build(w: Ward) -> None:
         for subject in plan.subjects.filter(member__isnull=True, kind__in=["cell", "grassroots_org"]):
             reviews.get_or_create_review(subject)  # the cells' and the committee's reports
         Review.objects.filter(subject__plan=plan).update(status=ReviewStatus.SUBMITTED)
-        reviews.request_feedback(
+        feedback_service.request_feedback(
             plan, ["dang_vien_chi_bo", "noi_cu_tru"], today + dt.timedelta(days=5), office
         )
-        meeting = reviews.open_meeting(
+        meeting = meeting_service.open_meeting(
             plan,
             date=today,
             actor=office,
             organization=cell,
             attendees=[*(w.members[k] for k in present), *extra[cell]],
         )
-        reviews.open_ballot(meeting.items.get(subject__member=w.members[boxed]), office)
+        ballot_service.open_ballot(meeting.items.get(subject__member=w.members[boxed]), office)
         decision = Decision.objects.create(plan=plan, number="25-QĐ/ĐU", date=today)
         subject = plan.subjects.get(member=w.members[individuals[0]])
         DecisionEntry.objects.create(decision=decision, subject=subject, level="HTTNV")

@@ -28,20 +28,11 @@ from kiemdiem.organizations.models import Organization
 from kiemdiem.plans.models import RemediationItem, SubjectKind
 from kiemdiem.plans.services import acknowledge, compute_subjects, create_plan, publish_plan
 from kiemdiem.reports.progress import progress
+from kiemdiem.reviews.ballots import cast_ballot, close_ballot, open_ballot
+from kiemdiem.reviews.feedback import request_feedback, respond_feedback
+from kiemdiem.reviews.meetings import close_meeting, enter_paper_tally, open_meeting
 from kiemdiem.reviews.models import FeedbackSource, ReviewPlace, ReviewStatus
-from kiemdiem.reviews.services import (
-    cast_ballot,
-    close_ballot,
-    close_meeting,
-    enter_paper_tally,
-    get_or_create_review,
-    open_ballot,
-    open_meeting,
-    request_feedback,
-    respond_feedback,
-    save_review,
-    submit_review,
-)
+from kiemdiem.reviews.services import get_or_create_review, save_review, submit_review
 
 D = dt.date
 DURING = D(2020, 11, 24)

@@ -141,6 +141,9 @@ def _build_cycle(w: Ward) -> None:
     from kiemdiem.decisions.models import Decision, DecisionEntry
     from kiemdiem.plans.models import Plan
     from kiemdiem.plans.services import compute_subjects, create_plan, publish_plan
+    from kiemdiem.reviews import ballots as ballot_service
+    from kiemdiem.reviews import feedback as feedback_service
+    from kiemdiem.reviews import meetings as meeting_service
     from kiemdiem.reviews import services as reviews
 
     from .factories import make_member
@@ -164,10 +167,10 @@ def _build_cycle(w: Ward) -> None:
         steps.update(due_cells=today + dt.timedelta(days=10), due_committee=today + dt.timedelta(days=20))
         for key in individuals:
             reviews.get_or_create_review(plan.subjects.get(member=w.members[key]))
-        reviews.request_feedback(
+        feedback_service.request_feedback(
             plan, ["dang_vien_chi_bo", "noi_cu_tru"], today + dt.timedelta(days=5), office
         )
-        meeting = reviews.open_meeting(
+        meeting = meeting_service.open_meeting(
             plan,
             date=today,
             actor=office,
@@ -179,7 +182,7 @@ def _build_cycle(w: Ward) -> None:
             if org == w.ward
             else meeting.items.get(subject__member__isnull=True)
         )
-        reviews.open_ballot(boxed, office)
+        ballot_service.open_ballot(boxed, office)
         decision = Decision.objects.create(plan=plan, number="15-QĐ/ĐU", date=today)
         subject = plan.subjects.get(member=w.members[individuals[0]])
         DecisionEntry.objects.create(decision=decision, subject=subject, level="HTTNV")

@@ -60,8 +60,8 @@ def read_log(path: Path) -> list[dict[str, Any]]:
 
 def check(acks: list[dict[str, Any]], manifest: dict[str, Any]) -> Result:
     from kiemdiem.audit.models import AuditEvent
+    from kiemdiem.reviews.ballots import _receipt_hash
     from kiemdiem.reviews.models import Ballot, BallotBox, Review, ReviewStatus, VoterRollEntry
-    from kiemdiem.reviews.services import _receipt_hash
 
     res = Result()
     by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)

@@ -146,7 +146,8 @@ def _collective_reviews(plan: Any, office: Any) -> None:
 def _ballots(plan: Any, cells: list[Any], secretaries: dict[int, Any], today: dt.date) -> dict[int, int]:
     """A meeting per cell with every reviewed member present, and a secret ballot on the cell's item."""
     from kiemdiem.members.models import Member
-    from kiemdiem.reviews import services
+    from kiemdiem.reviews import ballots as ballot_service
+    from kiemdiem.reviews import meetings as meeting_service
 
     box_of_cell: dict[int, int] = {}
     for cell in cells:
@@ -157,12 +158,14 @@ def _ballots(plan: Any, cells: list[Any], secretaries: dict[int, Any], today: dt
                 )
             )
         )
-        if len(attendees) < services.MIN_BALLOTS_FOR_RESULTS:
+        if len(attendees) < ballot_service.MIN_BALLOTS_FOR_RESULTS:
             continue
         actor = secretaries[cell.pk]
-        meeting = services.open_meeting(plan, date=today, actor=actor, organization=cell, attendees=attendees)
+        meeting = meeting_service.open_meeting(
+            plan, date=today, actor=actor, organization=cell, attendees=attendees
+        )
         item = meeting.items.order_by("order").first()
-        box = services.open_ballot(item, actor)
+        box = ballot_service.open_ballot(item, actor)
         box_of_cell[cell.pk] = box.pk
     return box_of_cell
 

@@ -4,8 +4,8 @@ import datetime as dt
 
 from kiemdiem.access.scope import Scope
 from kiemdiem.plans.services import compute_subjects, create_plan
+from kiemdiem.reviews.feedback import request_feedback
 from kiemdiem.reviews.models import FeedbackSource
-from kiemdiem.reviews.services import request_feedback
 
 D = dt.date
 

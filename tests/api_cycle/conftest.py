@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from kiemdiem.plans.models import Plan, SubjectKind
 from kiemdiem.plans.services import compute_subjects, create_plan, publish_plan
-from kiemdiem.reviews.services import get_or_create_review, open_meeting, save_review, submit_review
+from kiemdiem.reviews.meetings import open_meeting
+from kiemdiem.reviews.services import get_or_create_review, save_review, submit_review
 
 from ..api.conftest import ApiClient, as_session, as_token, as_user  # noqa: F401  (fixtures)
 from ..factories import make_member
@@ -104,7 +105,7 @@ def meeting(ward, live):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def cycle(ward, live) -> Plan:
     """Every review written and submitted (HTTNV), both cells' meetings held with accepted paper votes."""
-    from kiemdiem.reviews.services import enter_paper_tally
+    from kiemdiem.reviews.meetings import enter_paper_tally
 
     office = ward.users["office"]
     for cell in (ward.cell_a, ward.cell_b):

@@ -5,8 +5,8 @@ import json
 import pytest
 from django.utils import timezone
 
+from kiemdiem.reviews.ballots import cast_ballot
 from kiemdiem.reviews.models import Ballot, BallotBox, Meeting, MeetingItem, PaperTally, VoterRollEntry
-from kiemdiem.reviews.services import cast_ballot
 
 from ..factories import make_user
 from .conftest import cycle_state, detail

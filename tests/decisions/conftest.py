@@ -39,13 +39,8 @@ def plan366(ward):
 def cycle(ward, plan):
     """The test ward's 2020 cycle up to the votes: cell A's report and members' reviews, a meeting, votes."""
     from kiemdiem.plans.models import SubjectKind
-    from kiemdiem.reviews.services import (
-        enter_paper_tally,
-        get_or_create_review,
-        open_meeting,
-        save_review,
-        submit_review,
-    )
+    from kiemdiem.reviews.meetings import enter_paper_tally, open_meeting
+    from kiemdiem.reviews.services import get_or_create_review, save_review, submit_review
 
     today = D(2020, 11, 25)
 

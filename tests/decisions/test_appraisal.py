@@ -11,8 +11,8 @@ from kiemdiem.decisions.services import Choice, decide, publish_results, reclass
 from kiemdiem.members.models import Discipline
 from kiemdiem.plans.models import SubjectKind
 from kiemdiem.reports.progress import progress
+from kiemdiem.reviews.feedback import request_feedback, respond_feedback
 from kiemdiem.reviews.models import FeedbackSource
-from kiemdiem.reviews.services import request_feedback, respond_feedback
 
 D = dt.date
 
@@ -180,8 +180,8 @@ def test_the_plans_adapted_parameters_are_applied(ward, cycle):
 
 def test_a_later_meeting_s_vote_replaces_an_earlier_one(ward, cycle):
     """A subject voted on again at a later conference: the appraisal reads the latest vote."""
+    from kiemdiem.reviews.meetings import close_meeting, enter_paper_tally, open_meeting
     from kiemdiem.reviews.models import Meeting
-    from kiemdiem.reviews.services import close_meeting, enter_paper_tally, open_meeting
 
     an = cycle.subjects.get(member=ward.members["an"])
     assert appraise(cycle).row(an).proposed_level == "HTTNV"

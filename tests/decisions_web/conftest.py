@@ -10,13 +10,8 @@ import pytest
 from kiemdiem.decisions.models import Decision
 from kiemdiem.plans.models import Plan, SubjectKind
 from kiemdiem.plans.services import compute_subjects, create_plan, publish_plan
-from kiemdiem.reviews.services import (
-    enter_paper_tally,
-    get_or_create_review,
-    open_meeting,
-    save_review,
-    submit_review,
-)
+from kiemdiem.reviews.meetings import enter_paper_tally, open_meeting
+from kiemdiem.reviews.services import get_or_create_review, save_review, submit_review
 
 from ..decisions.conftest import cycle, plan  # noqa: F401  (fixtures)
 from ..factories import Ward, make_member

@@ -22,8 +22,9 @@ from nacl.public import PrivateKey
 from kiemdiem.accounts.models import User
 from kiemdiem.audit.models import AuditEvent
 from kiemdiem.lib import sealed_ballots
+from kiemdiem.reviews.ballots import close_all_ballots, open_ballot
+from kiemdiem.reviews.meetings import open_meeting
 from kiemdiem.reviews.models import Ballot, BallotBox, CountingKey, MeetingItem, VoterRollEntry
-from kiemdiem.reviews.services import close_all_ballots, open_ballot, open_meeting
 
 from ..factories import make_member, make_user
 from .conftest import recompute

@@ -6,22 +6,24 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kiemdiem.audit.models import AuditEvent
-from kiemdiem.reviews.models import Ballot, BallotBox, CountingKey, VoterRollEntry
-from kiemdiem.reviews.services import (
+from kiemdiem.reviews.ballots import (
     ballot_results,
     cancel_ballot,
     cast_ballot,
     close_all_ballots,
     close_ballot,
-    close_meeting,
-    enter_paper_tally,
-    level_from_votes,
     open_ballot,
-    open_meeting,
-    quorum_ok,
     receipt_counted,
     receipt_state,
 )
+from kiemdiem.reviews.meetings import (
+    close_meeting,
+    enter_paper_tally,
+    level_from_votes,
+    open_meeting,
+    quorum_ok,
+)
+from kiemdiem.reviews.models import Ballot, BallotBox, CountingKey, VoterRollEntry
 
 from ..factories import make_member
 
@@ -312,7 +314,7 @@ def test_meeting_refuses_outsiders_duplicates_and_too_many(ward, plan, meeting):
 def test_no_criticism_or_tally_after_the_meeting_closed(ward, meeting):
     item = meeting.items.get(subject__member=ward.members["an"])
     close_meeting(meeting, ward.users["secretary"])
-    from kiemdiem.reviews.services import add_criticism
+    from kiemdiem.reviews.meetings import add_criticism
 
     with pytest.raises(ValidationError, match="đã kết thúc"):
         add_criticism(item, ward.users["secretary"], "Đ/c Bình", "Cần gương mẫu hơn")

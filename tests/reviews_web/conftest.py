@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from kiemdiem.plans.models import PlanStatus, SubjectKind
-from kiemdiem.reviews.services import get_or_create_review, open_meeting, save_review, submit_review
+from kiemdiem.reviews.meetings import open_meeting
+from kiemdiem.reviews.services import get_or_create_review, save_review, submit_review
 
 from ..factories import make_member
 from ..reviews.conftest import plan, plan366  # noqa: F401  (fixtures)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from kiemdiem.reviews.ballots import cast_ballot, close_ballot, open_ballot
 from kiemdiem.reviews.models import Ballot, VoterRollEntry
-from kiemdiem.reviews.services import cast_ballot, close_ballot, open_ballot
 
 from ..factories import make_member, make_user
 

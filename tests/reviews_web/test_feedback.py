@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from kiemdiem.reviews.feedback import request_feedback, respond_feedback
 from kiemdiem.reviews.models import FeedbackRequest, FeedbackResponse, FeedbackSource
-from kiemdiem.reviews.services import request_feedback, respond_feedback
 
 from .conftest import subject_of
 

@@ -4,8 +4,9 @@ import datetime as dt
 
 from django.utils import timezone
 
+from kiemdiem.reviews.ballots import cast_ballot, open_ballot
+from kiemdiem.reviews.meetings import open_meeting
 from kiemdiem.reviews.models import Ballot, Meeting, MeetingStatus, VoterRollEntry
-from kiemdiem.reviews.services import cast_ballot, open_ballot, open_meeting
 
 
 def _section(body: str, item) -> str:  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from kiemdiem.decisions.models import Decision, DecisionEntry
-from kiemdiem.reviews.services import open_ballot
+from kiemdiem.reviews.ballots import open_ballot
 
 from .conftest import subject_of
 

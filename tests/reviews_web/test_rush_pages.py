@@ -15,8 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kiemdiem.plans.models import PlanSubject, SubjectKind
+from kiemdiem.reviews.ballots import open_ballot
 from kiemdiem.reviews.models import Review
-from kiemdiem.reviews.services import get_or_create_review, open_ballot, save_review
+from kiemdiem.reviews.services import get_or_create_review, save_review
 
 from ..factories import make_member
 from .conftest import subject_of, submit_cell_report

@@ -14,6 +14,8 @@ from ninja.errors import HttpError
 from kiemdiem.decisions.models import DecisionEntry
 from kiemdiem.members.models import Member
 from kiemdiem.plans.models import Plan, PlanStep, PlanSubject
+from kiemdiem.reviews import ballots as ballot_service
+from kiemdiem.reviews import meetings as meeting_service
 from kiemdiem.reviews import services as reviews
 from kiemdiem.reviews.models import (
     FeedbackRequest,
@@ -177,7 +179,7 @@ def meeting(m: Meeting) -> Json:
         "total": m.total,
         "present": m.present,
         "excused": m.excused,
-        "quorum_ok": reviews.quorum_ok(m),
+        "quorum_ok": meeting_service.quorum_ok(m),
         "status": m.status,
         "status_label": m.get_status_display(),
     }
@@ -211,7 +213,7 @@ def vote(item: MeetingItem) -> tuple[Json, bool]:
         if box.is_open:
             show_level = False
         else:
-            out["totals"] = reviews.ballot_results(box)
+            out["totals"] = ballot_service.ballot_results(box)
             out["results_hidden"] = out["totals"] is None
             show_level = not out["results_hidden"]
     elif item.vote_mode == VoteMode.PAPER:
@@ -237,7 +239,7 @@ def vote(item: MeetingItem) -> tuple[Json, bool]:
 def level_shown(item: MeetingItem) -> bool:
     """Whether a vote's proposed level may be shown: not while a secret ballot is open or hidden."""
     box = getattr(item, "ballot_box", None)
-    return box is None or (not box.is_open and reviews.ballot_results(box) is not None)
+    return box is None or (not box.is_open and ballot_service.ballot_results(box) is not None)
 
 
 def meeting_item(item: MeetingItem) -> Json:

@@ -28,17 +28,10 @@ from kiemdiem.members.models import Discipline, Member, Position
 from kiemdiem.organizations.models import Organization
 from kiemdiem.plans.models import INDIVIDUAL_KINDS, Plan, PlanSubject, RemediationItem, SubjectKind
 from kiemdiem.plans.services import acknowledge, compute_subjects, create_plan, publish_plan
+from kiemdiem.reviews.ballots import cast_ballot, close_all_ballots, open_ballot
+from kiemdiem.reviews.feedback import request_feedback, respond_feedback
+from kiemdiem.reviews.meetings import close_meeting, enter_paper_tally, open_meeting
 from kiemdiem.reviews.models import FeedbackRequest, FeedbackSource, Review, ReviewPlace, ReviewStatus
-from kiemdiem.reviews.services import (
-    cast_ballot,
-    close_all_ballots,
-    close_meeting,
-    enter_paper_tally,
-    open_ballot,
-    open_meeting,
-    request_feedback,
-    respond_feedback,
-)
 
 D = dt.date
 # The demo runs as of 26/11/2020 (kiemdiem demo --ngay): the cells' reports were due 24/11, the

@@ -25,6 +25,7 @@ from kiemdiem.plans.models import (
     RemediationItem,
     SubjectKind,
 )
+from kiemdiem.reviews.feedback import feedback_summary
 from kiemdiem.reviews.models import (
     FeedbackSource,
     Meeting,
@@ -34,7 +35,6 @@ from kiemdiem.reviews.models import (
     ReviewPlace,
     ReviewStatus,
 )
-from kiemdiem.reviews.services import feedback_summary
 from kiemdiem.rules.procedure import review_places
 
 from .layout import (

@@ -46,6 +46,9 @@ from kiemdiem.plans.models import (
     PlanSubject,
     SubjectKind,
 )
+from kiemdiem.reviews import ballots as ballot_service
+from kiemdiem.reviews import feedback as feedback_service
+from kiemdiem.reviews import meetings as meeting_service
 from kiemdiem.reviews import services
 from kiemdiem.reviews.models import (
     BallotBox,
@@ -565,7 +568,7 @@ def cell_reviews(request: HttpRequest, pk: int, cell_id: int) -> HttpResponse:
         r.subject = by_pk[r.subject_id]  # _state → is_locked: no query per draft review
     summary = {
         row.subject.pk: row
-        for row in services.feedback_summary(plan.subjects.filter(pk__in=[s.pk for s in subjects]))
+        for row in feedback_service.feedback_summary(plan.subjects.filter(pk__in=[s.pk for s in subjects]))
     }
     rows = []
     for s in subjects:
@@ -623,7 +626,7 @@ def feedback_send(request: HttpRequest, pk: int) -> HttpResponse:
         if form.cleaned_data["cell"] is not None:
             subjects = subjects.filter(cell=form.cleaned_data["cell"])
         try:
-            n = services.request_feedback(
+            n = feedback_service.request_feedback(
                 plan,
                 form.cleaned_data["sources"],
                 form.cleaned_data["due_date"],
@@ -674,7 +677,7 @@ def feedback_respond(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.respond_feedback(
+            feedback_service.respond_feedback(
                 req,
                 request.user,
                 text=d["text"],
@@ -718,7 +721,7 @@ def feedback_summary(request: HttpRequest, pk: int) -> HttpResponse:
     subjects = scope.plan_subjects().filter(plan=plan, kind__in=INDIVIDUAL_KINDS, reviewed=True)
     if cell is not None:
         subjects = subjects.filter(cell=cell)
-    rows = services.feedback_summary(subjects.order_by("cell__path", "member__sort_key"))
+    rows = feedback_service.feedback_summary(subjects.order_by("cell__path", "member__sort_key"))
     rows.sort(
         key=lambda r: (
             r.subject.cell.path if r.subject.cell else "",
@@ -796,7 +799,7 @@ def meeting_open(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            meeting = services.open_meeting(
+            meeting = meeting_service.open_meeting(
                 plan,
                 date=d["date"],
                 actor=request.user,
@@ -830,7 +833,7 @@ def _vote_state(item: MeetingItem) -> dict[str, Any]:
         state["voted"] = box.roll.filter(has_voted=True).count()
         state["roll"] = box.roll.count()
         if not box.is_open:
-            totals = services.ballot_results(box)
+            totals = ballot_service.ballot_results(box)
             state["totals"] = [(LEVEL_LABELS[k], v) for k, v in totals.items()] if totals else None
             state["hidden"] = totals is None
     elif item.vote_mode == VoteMode.PAPER:
@@ -888,14 +891,14 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "meeting": meeting,
         "rows": rows,
-        "quorum": services.quorum_ok(meeting),
+        "quorum": meeting_service.quorum_ok(meeting),
         "attendees": meeting.attendees.order_by("sort_key"),
-        "warnings": services.meeting_circulation_warnings(meeting),
+        "warnings": meeting_service.meeting_circulation_warnings(meeting),
         "is_open": meeting.status == MeetingStatus.OPEN,
         "criticism_form": CriticismForm(),
         "tally_form": TallyForm(),
         "close_form": CloseMeetingForm(initial={"minutes": meeting.minutes}),
-        "min_ballots": services.MIN_BALLOTS_FOR_RESULTS,
+        "min_ballots": ballot_service.MIN_BALLOTS_FOR_RESULTS,
         "open_boxes": [
             r["vote"]["box"] for r in rows if r["vote"]["box"] is not None and r["vote"]["box"].is_open
         ],
@@ -918,7 +921,7 @@ def item_criticism(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         _attempt(
             request,
-            lambda: services.add_criticism(
+            lambda: meeting_service.add_criticism(
                 item, request.user, form.cleaned_data["who"], form.cleaned_data["what"]
             ),
             f"Đã ghi góp ý đối với {item.subject.name}.",
@@ -936,7 +939,7 @@ def item_response(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         _attempt(
             request,
-            lambda: services.record_response(
+            lambda: meeting_service.record_response(
                 item, request.user, form.cleaned_data["response"], form.cleaned_data["review_presented"]
             ),
             f"Đã ghi ý kiến tiếp thu, giải trình của {item.subject.name}.",
@@ -956,7 +959,7 @@ def item_tally(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, f"{label}: {msg}" if label else msg)
         return _back(item, request)
     try:
-        outcome = services.enter_paper_tally(
+        outcome = meeting_service.enter_paper_tally(
             item, request.user, form.counts(), form.cleaned_data.get("invalid") or 0
         )
     except ValidationError as exc:
@@ -979,7 +982,7 @@ def item_tally(request: HttpRequest, pk: int) -> HttpResponse:
 def ballot_open(request: HttpRequest, pk: int) -> HttpResponse:
     item = item_for(request, pk)
     try:
-        box = services.open_ballot(item, request.user)
+        box = ballot_service.open_ballot(item, request.user)
     except ValidationError as exc:
         for msg in exc.messages:
             messages.error(request, msg)
@@ -1019,7 +1022,7 @@ def _on_box(
 @require_POST
 @sensitive_post_parameters("counting_code")
 def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
-    return _on_box(request, pk, CountingForm, services.close_ballot, "Đã kiểm phiếu kín của %s.")
+    return _on_box(request, pk, CountingForm, ballot_service.close_ballot, "Đã kiểm phiếu kín của %s.")
 
 
 @login_required
@@ -1029,7 +1032,7 @@ def ballot_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         CancelBallotForm,
-        services.cancel_ballot,
+        ballot_service.cancel_ballot,
         "Đã hủy hòm phiếu của %s; có thể biểu quyết lại (phiếu giấy hoặc bỏ phiếu kín).",
     )
 
@@ -1058,7 +1061,7 @@ def meeting_count_ballots(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         _attempt(
             request,
-            lambda: services.close_all_ballots(meeting, request.user, form.cleaned_data["counting_code"]),
+            lambda: ballot_service.close_all_ballots(meeting, request.user, form.cleaned_data["counting_code"]),
             lambda n: f"Đã kiểm phiếu {n} hòm phiếu kín.",
         )
     return redirect("meeting_detail", meeting.pk)
@@ -1071,7 +1074,7 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
     form = CloseMeetingForm(request.POST)
     if form.is_valid():
         try:
-            services.close_meeting(meeting, request.user, form.cleaned_data["minutes"])
+            meeting_service.close_meeting(meeting, request.user, form.cleaned_data["minutes"])
         except ValidationError as exc:
             for msg in exc.messages:
                 messages.error(request, msg)
@@ -1099,8 +1102,8 @@ def meeting_projector(request: HttpRequest, pk: int) -> HttpResponse:
         "next": next_row,
         "is_open": meeting.status == MeetingStatus.OPEN,
         "tally_form": TallyForm(),
-        "quorum": services.quorum_ok(meeting),
-        "min_ballots": services.MIN_BALLOTS_FOR_RESULTS,
+        "quorum": meeting_service.quorum_ok(meeting),
+        "min_ballots": ballot_service.MIN_BALLOTS_FOR_RESULTS,
     }
     return render(request, "reviews/projector.html", context)
 
@@ -1128,11 +1131,11 @@ def ballot_vote(request: HttpRequest, pk: int) -> HttpResponse:
         "box": box,
         "form": form,
         "has_voted": entry.has_voted,
-        "min_ballots": services.MIN_BALLOTS_FOR_RESULTS,
+        "min_ballots": ballot_service.MIN_BALLOTS_FOR_RESULTS,
     }
     if request.method == "POST" and form.is_valid():
         try:
-            code = services.cast_ballot(box, member, form.cleaned_data["level"])
+            code = ballot_service.cast_ballot(box, member, form.cleaned_data["level"])
         except (ValidationError, PermissionDenied) as exc:
             msgs = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             context.update({"errors": msgs, "has_voted": True})
@@ -1157,7 +1160,7 @@ def ballot_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     state = None
     if request.method == "POST" and form.is_valid():
         try:
-            state = services.check_receipt(box, request.user, form.cleaned_data["code"])
+            state = ballot_service.check_receipt(box, request.user, form.cleaned_data["code"])
         except ValidationError as exc:
             form.add_error("code", exc)
     return render(request, "reviews/ballot_check.html", {"box": box, "form": form, "state": state})

@@ -13,7 +13,8 @@ from ninja.errors import HttpError
 
 from kiemdiem.access.objects import box_for, item_for, meeting_for, plan_for, scope_of
 from kiemdiem.plans.models import Plan, SubjectKind
-from kiemdiem.reviews import services
+from kiemdiem.reviews import ballots as ballot_service
+from kiemdiem.reviews import meetings as meeting_service
 from kiemdiem.reviews.models import (
     BallotBox,
     Meeting,
@@ -63,7 +64,7 @@ def _items(meeting: Meeting) -> list[dict]:
 
 
 def _detail(meeting: Meeting) -> dict:
-    warning = " ".join(services.meeting_circulation_warnings(meeting))
+    warning = " ".join(meeting_service.meeting_circulation_warnings(meeting))
     return out.meeting(meeting) | {
         "minutes": meeting.minutes,
         "attendees": [out.member_brief(m) for m in meeting.attendees.order_by("sort_key", "id")],
@@ -143,7 +144,7 @@ def open_meeting(request: HttpRequest, plan_id: int, payload: MeetingOpen) -> St
     }
     if errors:
         raise ValidationError(errors)
-    meeting = services.open_meeting(
+    meeting = meeting_service.open_meeting(
         plan,
         date=payload.date,
         actor=request.auth,  # type: ignore[attr-defined]
@@ -181,7 +182,7 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> dict:
 def close_meeting(request: HttpRequest, meeting_id: int, payload: MeetingClose | None = None) -> dict:
     meeting = meeting_for(request, meeting_id)
     minutes = payload.minutes if payload else ""
-    services.close_meeting(meeting, request.auth, minutes)  # type: ignore[attr-defined]
+    meeting_service.close_meeting(meeting, request.auth, minutes)  # type: ignore[attr-defined]
     return _detail(meeting_for(request, meeting_id))
 
 
@@ -197,7 +198,7 @@ def _item_json(item_id: int) -> dict:
 )
 def add_criticism(request: HttpRequest, item_id: int, payload: CriticismIn) -> dict:
     item = item_for(request, item_id, writing=True)
-    services.add_criticism(item, request.auth, payload.who, payload.what)  # type: ignore[attr-defined]
+    meeting_service.add_criticism(item, request.auth, payload.who, payload.what)  # type: ignore[attr-defined]
     return _item_json(item.pk)
 
 
@@ -213,7 +214,7 @@ def add_criticism(request: HttpRequest, item_id: int, payload: CriticismIn) -> d
 def enter_tally(request: HttpRequest, item_id: int, payload: TallyIn) -> dict:
     item = item_for(request, item_id, writing=True)
     counts = {str(level): n for level, n in payload.counts.items()}
-    outcome = services.enter_paper_tally(item, request.auth, counts, payload.invalid)  # type: ignore[attr-defined]
+    outcome = meeting_service.enter_paper_tally(item, request.auth, counts, payload.invalid)  # type: ignore[attr-defined]
     return {"outcome": outcome, "item": _item_json(item.pk)}
 
 
@@ -232,8 +233,8 @@ def _ballot(request: HttpRequest, box: BallotBox) -> dict:
         "voted": box.roll.filter(has_voted=True).count(),
         "on_roll": own is not None,
         "i_have_voted": own.has_voted if own is not None else None,
-        "totals": services.ballot_results(box),
-        "min_ballots": services.MIN_BALLOTS_FOR_RESULTS,
+        "totals": ballot_service.ballot_results(box),
+        "min_ballots": ballot_service.MIN_BALLOTS_FOR_RESULTS,
     }
 
 
@@ -250,7 +251,7 @@ def _ballot(request: HttpRequest, box: BallotBox) -> dict:
 )
 def open_ballot(request: HttpRequest, item_id: int) -> Status:
     item = item_for(request, item_id, writing=True)
-    box = services.open_ballot(item, request.auth)  # type: ignore[attr-defined]
+    box = ballot_service.open_ballot(item, request.auth)  # type: ignore[attr-defined]
     body = _ballot(request, BallotBox.objects.select_related("item__subject").get(pk=box.pk))
     return Status(201, body | {"counting_code": box.counting_code})  # type: ignore[attr-defined]
 
@@ -274,7 +275,7 @@ def _open_box(item: MeetingItem) -> BallotBox:
 )
 def close_ballot(request: HttpRequest, item_id: int, payload: CountingIn) -> dict:
     box = _open_box(item_for(request, item_id, writing=True))
-    services.close_ballot(box, request.auth, payload.counting_code)  # type: ignore[attr-defined]
+    ballot_service.close_ballot(box, request.auth, payload.counting_code)  # type: ignore[attr-defined]
     return _ballot(request, BallotBox.objects.select_related("item__subject").get(pk=box.pk))
 
 
@@ -288,7 +289,7 @@ def close_ballot(request: HttpRequest, item_id: int, payload: CountingIn) -> dic
 )
 def cancel_ballot(request: HttpRequest, item_id: int, payload: CancelBallotIn) -> dict:
     item = item_for(request, item_id, writing=True)
-    services.cancel_ballot(_open_box(item), request.auth, payload.reason)  # type: ignore[attr-defined]
+    ballot_service.cancel_ballot(_open_box(item), request.auth, payload.reason)  # type: ignore[attr-defined]
     return _item_json(item.pk)
 
 
@@ -320,7 +321,7 @@ def vote(request: HttpRequest, box_id: int, payload: VoteIn) -> dict:
     if not user.member_id:
         out.forbidden(NOT_A_MEMBER)
     try:
-        code = services.cast_ballot(box, user.member, str(payload.level))
+        code = ballot_service.cast_ballot(box, user.member, str(payload.level))
     except PermissionDenied as exc:
         raise HttpError(403, NOT_ON_ROLL) from exc
     except ValidationError as exc:
@@ -343,5 +344,5 @@ def vote(request: HttpRequest, box_id: int, payload: VoteIn) -> dict:
 )
 def check_receipt(request: HttpRequest, box_id: int, payload: ReceiptIn) -> dict:
     box = box_for(request, box_id)
-    state = services.check_receipt(box, request.auth, payload.code)  # type: ignore[attr-defined]
+    state = ballot_service.check_receipt(box, request.auth, payload.code)  # type: ignore[attr-defined]
     return {"counted": state != "unknown", "state": state}

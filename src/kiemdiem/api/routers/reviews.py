@@ -12,6 +12,7 @@ from ninja import Query, Router, Status
 
 from kiemdiem.access.objects import plan_for, review_for, scope_of, subject_for
 from kiemdiem.plans.models import INDIVIDUAL_KINDS, SubjectKind
+from kiemdiem.reviews import feedback as feedback_service
 from kiemdiem.reviews import services
 from kiemdiem.reviews.models import FeedbackSource, MeetingItem, Review, ReviewPlace
 
@@ -197,7 +198,7 @@ def send_feedback_requests(request: HttpRequest, plan_id: int, payload: Feedback
         if not scope.organizations().filter(pk=payload.cell_id, pk__in=cells).exists():
             raise ValidationError({"cell_id": NOT_A_PLAN_CELL})
         subjects = subjects.filter(cell_id=payload.cell_id)
-    n = services.request_feedback(
+    n = feedback_service.request_feedback(
         plan,
         [str(s) for s in payload.sources],
         payload.due_date,
@@ -251,7 +252,7 @@ def list_feedback_requests(
 )
 def respond(request: HttpRequest, request_id: int, payload: FeedbackRespond) -> Status:
     req = get_object_or_404(_requests(request), pk=request_id)
-    response = services.respond_feedback(
+    response = feedback_service.respond_feedback(
         req,
         request.auth,  # type: ignore[attr-defined]
         text=payload.text,
@@ -289,7 +290,7 @@ def feedback_summary(
         subjects = subjects.filter(cell_id__in=mine)
     if cell is not None:
         subjects = subjects.filter(cell_id=cell)
-    rows = services.feedback_summary(subjects.select_related("organization", "collective"))
+    rows = feedback_service.feedback_summary(subjects.select_related("organization", "collective"))
     rows.sort(key=lambda r: (r.subject.cell.path if r.subject.cell else "", r.subject.name, r.subject.pk))
     voted = {
         item.subject_id: item.proposed_level
