@@ -63,7 +63,8 @@ def acting_member(request: HttpRequest) -> Member | None:
     if not getattr(user, "member_id", None):
         return None
     scope_of(request).user  # noqa: B018  (the scope loads the member with the cell, in one query)
-    return user.member
+    member: Member | None = user.member
+    return member
 
 
 def plan_for(request: HttpRequest, pk: int, *, may: PlanRight = "read", published: bool = False) -> Plan:
@@ -90,11 +91,13 @@ def _own_subject_in_scope(request: HttpRequest, subject: PlanSubject) -> bool:
     member_id = getattr(user, "member_id", None)
     if not member_id or subject.member_id != member_id or not subject.plan.is_published:
         return False
+    member = subject.member
+    assert member is not None  # its id is the caller's member_id
     if not User.member.is_cached(user):
-        user.member = subject.member  # the same row, loaded with its cell: the scope needs no query for it
+        user.member = member  # the same row, loaded with its cell: the scope needs no query for it
     if scope_of(request).user is None:
         return False
-    ancestors = {int(x) for x in subject.member.cell.path.strip("/").split("/") if x}
+    ancestors = {int(x) for x in member.cell.path.strip("/").split("/") if x}
     return subject.plan.organization_id in ancestors
 
 

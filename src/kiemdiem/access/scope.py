@@ -87,8 +87,9 @@ class Scope:
         cells = self.orgs_for(Role.CELL_SECRETARY, Role.RESIDENCE_SECRETARY)
         if cells:
             q |= Q(pk__in=[c.pk for c in cells])
-        if self.user is not None and self.user.member_id:
-            q |= Q(pk=self.user.member.cell_id)
+        member = self.user.member if self.user is not None else None
+        if member is not None:  # no query without a member_id: the scope loaded the member with the cell
+            q |= Q(pk=member.cell_id)
         return q
 
     @property
@@ -110,7 +111,7 @@ class Scope:
             return Organization.objects.none()
         return Organization.objects.filter(self.organization_q)
 
-    def plans(self):  # type: ignore[no-untyped-def]
+    def plans(self) -> QuerySet[Plan]:
         """Plans this user may read: the office, standing committee and higher level see every plan of
         their subtree (drafts too); cell secretaries and members see the published plans of the
         committees above their cell."""
@@ -118,7 +119,7 @@ class Scope:
             return Plan.objects.none()
         q = self._subtree_q("organization__", (Role.OFFICE, Role.STANDING, Role.HIGHER))
         paths = [c.path for c in self.orgs_for(Role.CELL_SECRETARY, Role.RESIDENCE_SECRETARY)]
-        if self.user.member_id:
+        if self.user.member is not None:
             paths.append(self.user.member.cell.path)
         ancestor_ids = {int(x) for path in paths for x in path.strip("/").split("/") if x}
         if ancestor_ids:
@@ -126,7 +127,7 @@ class Scope:
         return Plan.objects.filter(q).select_related("organization")
 
     # --- the annual cycle -----------------------------------------------------------------
-    def plan_subjects(self):  # type: ignore[no-untyped-def]
+    def plan_subjects(self) -> QuerySet[PlanSubject]:
         """Subjects of readable plans: organizations and collectives to every reader of the plan;
         individuals only within the member scope (a secretary: own cell; a member: self)."""
         if self.user is None:
@@ -145,7 +146,7 @@ class Scope:
         q = (Q(member__isnull=True) & units) | Q(member__in=review_members)
         return PlanSubject.objects.filter(q, plan__in=self.plans())
 
-    def can_edit_review(self, subject) -> bool:  # type: ignore[no-untyped-def]
+    def can_edit_review(self, subject: PlanSubject) -> bool:
         """Write a review: the subject him/herself; the cell secretary (own cell's report, or on behalf of
         a member); the committee office (collectives of the committee and anyone in its subtree)."""
         if self.user is None or not subject.plan.is_published:
@@ -156,7 +157,7 @@ class Scope:
             return True
         return self.can_manage_plan(subject.plan)
 
-    def can_run_meeting(self, plan, organization=None) -> bool:  # type: ignore[no-untyped-def]
+    def can_run_meeting(self, plan: Plan, organization: Organization | None = None) -> bool:
         """Hold a cell's meeting: its secretary or the office; a committee/collective meeting: the office."""
         if organization is not None and any(
             organization.pk == c.pk for c in self.orgs_for(Role.CELL_SECRETARY)
@@ -164,7 +165,7 @@ class Scope:
             return plan.is_published
         return self.can_manage_plan(plan)
 
-    def feedback_requests(self):  # type: ignore[no-untyped-def]
+    def feedback_requests(self) -> QuerySet[FeedbackRequest]:
         """Requests this user may answer: the residence secretary only the residence requests addressed to
         his/her cell; a cell secretary those of the own cell's members; the office all of its plans."""
         if self.user is None:
@@ -176,27 +177,27 @@ class Scope:
             q |= Q(subject__cell=cell) & ~Q(source=FeedbackSource.RESIDENCE)
         return FeedbackRequest.objects.filter(q, subject__plan__status=PlanStatus.PUBLISHED)
 
-    def can_decide(self, plan) -> bool:  # type: ignore[no-untyped-def]
+    def can_decide(self, plan: Plan) -> bool:
         """Decide levels: the standing committee of the plan's committee (Ban Thường vụ quyết định)."""
         return any(plan.organization.path.startswith(o.path) for o in self.orgs_for(Role.STANDING))
 
-    def can_appraise(self, plan) -> bool:  # type: ignore[no-untyped-def]
+    def can_appraise(self, plan: Plan) -> bool:
         return self.can_manage_plan(plan) or self.can_decide(plan)
 
-    def can_watch_progress(self, plan) -> bool:  # type: ignore[no-untyped-def]
+    def can_watch_progress(self, plan: Plan) -> bool:
         """See the whole plan's progress and results: office, standing committee, higher level."""
         if self.can_appraise(plan):
             return True
         return any(plan.organization.path.startswith(o.path) for o in self.orgs_for(Role.HIGHER))
 
-    def can_edit_remediation(self, subject) -> bool:  # type: ignore[no-untyped-def]
+    def can_edit_remediation(self, subject: PlanSubject) -> bool:
         """Write a remediation plan: the office, or the secretary of the subject's cell (published plan)."""
         if self.can_manage_plan(subject.plan):
             return True
         cell_id = subject.organization_id if subject.kind == "cell" else subject.cell_id
         return subject.plan.is_published and any(cell_id == c.pk for c in self.orgs_for(Role.CELL_SECRETARY))
 
-    def remediation_subjects(self, plan):  # type: ignore[no-untyped-def]
+    def remediation_subjects(self, plan: Plan) -> QuerySet[PlanSubject]:
         """Subjects whose remediation plan the user may read: the whole plan for office, standing
         committee and higher level; a cell secretary the own cell and its members; a member him/herself."""
         qs = self.plan_subjects().filter(plan=plan, reviewed=True)
@@ -208,7 +209,7 @@ class Scope:
             q |= Q(member_id=self.user.member_id)
         return qs.filter(q)
 
-    def can_manage_plan(self, plan) -> bool:  # type: ignore[no-untyped-def]
+    def can_manage_plan(self, plan: Plan) -> bool:
         return any(plan.organization.path.startswith(o.path) for o in self.orgs_for(Role.OFFICE))
 
     def secretary_cells(self) -> list[Organization]:
@@ -246,6 +247,6 @@ class Scope:
             orgs = self.orgs_for(role)
             if orgs:
                 return orgs[0]
-        if self.user is not None and self.user.member_id:
+        if self.user is not None and self.user.member is not None:
             return self.user.member.cell
         return None

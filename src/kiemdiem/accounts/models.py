@@ -29,7 +29,7 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        if self.member_id:
+        if self.member is not None:  # no query without a member_id
             return self.member.full_name
         return self.get_full_name() or self.username
 
@@ -83,7 +83,7 @@ class RoleAssignment(models.Model):
             if self.organization_id:
                 raise ValidationError("Vai trò đảng viên không gắn với tổ chức.")
             return
-        if not self.organization_id:
+        if self.organization is None:  # no query without an organization_id
             raise ValidationError("Vai trò này cần gắn với một tổ chức.")
         if self.organization.kind not in ROLE_ORG_KINDS[self.role]:
             raise ValidationError("Loại tổ chức không phù hợp với vai trò.")

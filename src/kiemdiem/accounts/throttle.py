@@ -14,7 +14,8 @@ def _key(username: str, ip: str) -> str:
 
 
 def is_locked(username: str, ip: str) -> bool:
-    return cache.get(_key(username, ip), 0) >= settings.LOGIN_MAX_FAILURES
+    failures: int = cache.get(_key(username, ip), 0)
+    return failures >= settings.LOGIN_MAX_FAILURES
 
 
 def record_failure(username: str, ip: str) -> None:

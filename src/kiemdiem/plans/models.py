@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 
 from kiemdiem.members.models import Member
 from kiemdiem.organizations.models import LeadershipCollective, Organization
+
+if TYPE_CHECKING:
+    from kiemdiem.rules import Framework
 
 
 class PlanStatus(models.TextChoices):
@@ -92,7 +98,7 @@ class Plan(models.Model):
     def is_published(self) -> bool:
         return self.status == PlanStatus.PUBLISHED
 
-    def framework(self):  # type: ignore[no-untyped-def]
+    def framework(self) -> Framework:
         """The rules framework with this plan's recorded adaptations applied."""
         from kiemdiem.rules import get_framework
 
@@ -121,7 +127,7 @@ class PlanStep(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def due_for(self, level: str):  # type: ignore[no-untyped-def]
+    def due_for(self, level: str) -> dt.date | None:
         return self.due_cells if level == DeadlineLevel.CELLS else self.due_committee
 
 

@@ -275,7 +275,6 @@ def compute_subjects(plan: Plan, actor: Any = None) -> dict[str, int]:
             reason = NotReviewedReason.SUSPENDED
         elif six_months_rule and add_months(m.admitted_on, 6) > day:
             reason = NotReviewedReason.ADMITTED_UNDER_6_MONTHS
-        pos = leaders.get(m.pk)
         subjects.append(
             PlanSubject(
                 plan=plan,
@@ -443,7 +442,7 @@ def update_plan(
     current.save()
     for step in changed_steps:
         step.save(update_fields=["due_cells", "due_committee"])
-    changes = diff(before, {name: getattr(current, name) for name in before})
+    changes: dict[str, Any] = diff(before, {name: getattr(current, name) for name in before})
     changes.update({f"bước {s.order}": "đổi hạn" for s in changed_steps})
     record(actor, "plan.edit", current, f"Sửa {current}", changes=changes)
     return current
