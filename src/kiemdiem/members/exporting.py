@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -22,6 +22,12 @@ from kiemdiem.organizations.models import CellCategory, OrgKind
 
 from .importing import MEMBER_COLUMNS
 from .models import ActivityStatus, Gender, Member
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell import Cell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+    from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -55,14 +61,15 @@ def _ordered(members: QuerySet[Member]) -> QuerySet[Member]:
     return members.select_related("cell", "residence_cell").order_by("cell__path", "sort_key", "id")
 
 
-def _xlsx_sheet(wb, title: str, headers: Sequence[str], widths: Sequence[int]):  # type: ignore[no-untyped-def]
+def _xlsx_sheet(wb: Workbook, title: str, headers: Sequence[str], widths: Sequence[int]) -> WriteOnlyWorksheet:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    ws = wb.create_sheet(title)
+    ws: WriteOnlyWorksheet = wb.create_sheet(title)  # the workbook is write-only
     for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
+        # WriteOnlyWorksheet takes column_dimensions from Worksheet at run time; the stubs do not say so.
+        ws.column_dimensions[get_column_letter(i)].width = width  # type: ignore[attr-defined]
     ws.freeze_panes = "A2"
     bold = Font(bold=True)
     header = []
@@ -74,12 +81,13 @@ def _xlsx_sheet(wb, title: str, headers: Sequence[str], widths: Sequence[int]): 
     return ws
 
 
-def _member_cells(ws, values: list[object]) -> list[object]:  # type: ignore[no-untyped-def]
+def _member_cells(ws: WriteOnlyWorksheet, values: list[object]) -> list[Cell]:
     from openpyxl.cell import WriteOnlyCell
 
-    cells: list[object] = []
+    cells: list[Cell] = []
     for i, value in enumerate(values):
-        cell = WriteOnlyCell(ws, value=value if value not in (None, "") else None)
+        # The stubs leave out dt.date, which openpyxl writes as a date.
+        cell = WriteOnlyCell(ws, value=value if value not in (None, "") else None)  # type: ignore[arg-type]
         if isinstance(value, str) and value.startswith("="):
             cell.data_type = "s"  # text typed by a person, never a formula run by whoever opens the file
         if i in _TEXT_COLUMNS:
@@ -177,10 +185,10 @@ _GENERAL = (
 )
 
 
-def _guide_sheet(wb, guide: Iterable[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
+def _guide_sheet(wb: Workbook, guide: Iterable[tuple[str, str, str]]) -> None:
     from openpyxl.styles import Alignment, Font
 
-    ws = wb.create_sheet(GUIDE_SHEET)
+    ws: Worksheet = wb.create_sheet(GUIDE_SHEET)
     ws.append(["Cột", "Bắt buộc", "Giá trị chấp nhận, ghi chú"])
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -192,17 +200,19 @@ def _guide_sheet(wb, guide: Iterable[tuple[str, str, str]]) -> None:  # type: ig
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 12
     ws.column_dimensions["C"].width = 90
-    for row in ws.iter_rows(min_row=2, max_col=3):
-        row[2].alignment = Alignment(wrap_text=True, vertical="top")
+    for cells in ws.iter_rows(min_row=2, max_col=3):
+        cells[2].alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def member_template_xlsx(out: IO[bytes], example_cell: str = "TT-TDP01") -> None:
     """Mẫu nhập đảng viên: the header, one example row and the “Hướng dẫn” sheet."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = MEMBER_SHEET
     ws.append(list(MEMBER_COLUMNS))
     example = [
@@ -229,9 +239,11 @@ def organization_template_xlsx(out: IO[bytes], example_parent: str = "DB-TT") ->
     """Mẫu nhập tổ chức: the header, one example row and the “Hướng dẫn” sheet."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = ORG_SHEET
     ws.append(list(ORG_COLUMNS))
     ws.append(

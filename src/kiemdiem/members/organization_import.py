@@ -122,28 +122,28 @@ def _validate_org_rows(
     seen: dict[str, int] = {}
     day = today()
     for i, (number, raw) in enumerate(table_rows, start=1):
-        r = RowReader(number, raw, errors)
-        code = r.text("Mã tổ chức", required=True, max_length=40)
+        reader = RowReader(number, raw, errors)
+        code = reader.text("Mã tổ chức", required=True, max_length=40)
         if code:
             try:
                 code_validator(code)
             except ValidationError as exc:
-                r.error("Mã tổ chức", exc.messages[0])
+                reader.error("Mã tổ chức", exc.messages[0])
             if code.upper() in seen:
-                r.error("Mã tổ chức", f"Mã “{code}” trùng với dòng {seen[code.upper()]}.")
+                reader.error("Mã tổ chức", f"Mã “{code}” trùng với dòng {seen[code.upper()]}.")
             seen.setdefault(code.upper(), number)
-        name = r.text("Tên tổ chức", required=True, max_length=200)
-        kind = r.choice("Loại", kinds, required=True) or ""
-        category = r.choice("Loại hình chi bộ", categories) or ""
-        parent_code = r.text("Mã tổ chức cấp trên", max_length=40)
-        start = r.date("Hoạt động từ")
-        end = r.date("Hoạt động đến")
+        name = reader.text("Tên tổ chức", required=True, max_length=200)
+        kind = reader.choice("Loại", kinds, required=True) or ""
+        category = reader.choice("Loại hình chi bộ", categories) or ""
+        parent_code = reader.text("Mã tổ chức cấp trên", max_length=40)
+        start = reader.date("Hoạt động từ")
+        end = reader.date("Hoạt động đến")
         if start and end and end < start:
-            r.error("Hoạt động đến", "Ngày kết thúc hoạt động phải sau ngày bắt đầu.")
+            reader.error("Hoạt động đến", "Ngày kết thúc hoạt động phải sau ngày bắt đầu.")
         if kind in CELL_KINDS and not category:
-            r.error("Loại hình chi bộ", "Chi bộ cần có loại hình (khu dân cư, cơ quan, trường học…).")
+            reader.error("Loại hình chi bộ", "Chi bộ cần có loại hình (khu dân cư, cơ quan, trường học…).")
         if kind and kind not in CELL_KINDS and category:
-            r.error("Loại hình chi bộ", "Chỉ chi bộ mới có loại hình; hãy để trống với đảng bộ.")
+            reader.error("Loại hình chi bộ", "Chỉ chi bộ mới có loại hình; hãy để trống với đảng bộ.")
         rows.append(_OrgRow(number, code, name, kind, category, parent_code, start, end))
         report_progress(progress, STAGE_CHECK, i, len(table_rows))
 
@@ -156,7 +156,10 @@ def _validate_org_rows(
     for r in rows:
         if not r.code:
             continue
-        err = lambda col, msg, n=r.number: errors.append(RowError(n, col, msg))  # noqa: E731
+
+        def err(col: str, msg: str, n: int = r.number) -> None:
+            errors.append(RowError(n, col, msg))
+
         r.existing = known.get(r.code.upper())
         if r.existing is not None:
             if scope is not None and r.existing.pk not in scope:

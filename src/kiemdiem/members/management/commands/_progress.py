@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, Never
 
 from tqdm import tqdm
 
@@ -14,7 +14,7 @@ class StageProgress:
         self.stream = stream
         self.disable = disable
         self.stage: str | None = None
-        self.bar: tqdm | None = None  # type: ignore[type-arg]
+        self.bar: tqdm[Never] | None = None
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if stage != self.stage:
