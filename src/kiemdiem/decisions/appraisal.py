@@ -83,7 +83,11 @@ class Appraisal:
 
 
 
-def _outcome_fields(outcome: Outcome) -> tuple[Any, ...]:
+# max_level, level, classified, not_classified_reason, reasons, needs_decision, flags
+_OutcomeFields = tuple[str, str, bool, str, list[dict[str, str]], list[str], list[str]]
+
+
+def _outcome_fields(outcome: Outcome) -> _OutcomeFields:
     """An outcome as the row's fields from ``max_level`` to ``flags``, built once per shared outcome.
 
     Rows with the same outcome share these lists: they are read-only.
@@ -109,7 +113,7 @@ _QUOTA = Conflict("quota", "Nhóm vượt tỷ lệ HTXSNV; đề nghị xem xé
 
 def _conflicts(
     pk: int, kind: str, collective_id: int | None, needs_residence: bool, status: str | None,
-    proposed: str, outcome: tuple[Any, ...], f: Facts, demote: set[int],
+    proposed: str, outcome: _OutcomeFields, f: Facts, demote: set[int],
     cache: dict[tuple[Any, ...], list[Conflict]],
 ) -> list[Conflict]:  # fmt: skip
     """What stands in the way of deciding a subject; ``outcome`` is the row's fields from :func:`_outcome_fields`."""
@@ -222,7 +226,7 @@ def _appraise_plans(
             )
         outcomes = iter(result.outcomes)
         proposals = f.proposals
-        fields: dict[int, tuple[Any, ...]] = {}
+        fields: dict[int, _OutcomeFields] = {}
         conflict_cache: dict[tuple[Any, ...], list[Conflict]] = {}
         for plan in batch:
             wanted = only.get(plan.pk) if only is not None else None
@@ -297,7 +301,7 @@ def order_problems(
     decided = (decided_ids(plan) if decided is None else decided) | pending
     problems = []
     reviewed = plan.subjects.filter(reviewed=True)
-    if subject.kind == SubjectKind.CELL:
+    if subject.kind == SubjectKind.CELL and subject.organization_id is not None:  # (a cell subject has one)
         # The cell's own head (bí thư) is decided after the cell (C-ORD-03), so he/she is not awaited here.
         heads = Position.objects.filter(
             period_q(review_date(plan)), organization_id=subject.organization_id, is_head=True
@@ -319,15 +323,14 @@ def order_problems(
             period_q(review_date(plan)), member_id=subject.member_id, is_head=True
         )
         for pos in headed:
-            if not pos.collective_id and not pos.organization_id:
-                continue  # head of a body outside the party tree (e.g. a mass organization)
-            target = (
-                reviewed.filter(
+            if pos.collective_id:
+                target = reviewed.filter(
                     kind=SubjectKind.LEADERSHIP_COLLECTIVE, collective_id=pos.collective_id
                 ).first()
-                if pos.collective_id
-                else reviewed.filter(member__isnull=True, organization_id=pos.organization_id).first()
-            )
+            elif pos.organization_id:
+                target = reviewed.filter(member__isnull=True, organization_id=pos.organization_id).first()
+            else:
+                continue  # head of a body outside the party tree (e.g. a mass organization)
             if target is not None and target.pk not in decided:
                 problems.append(
                     f"Người đứng đầu được xếp loại sau tập thể: {target.name} chưa được quyết định."

@@ -33,7 +33,7 @@ from kiemdiem.rules.levels import DISCIPLINE_BY_CODE, GRADE_BY_CODE, LEVEL_BY_CO
 from .models import DecisionEntry
 
 # Quota groups (subjects of similar position decided together).
-GROUPS = {
+GROUPS: dict[str, str] = {
     SubjectKind.MEMBER: "dang-vien",
     SubjectKind.MEMBER_OUTSIDE: "dang-vien",
     SubjectKind.LEADER: "can-bo-lanh-dao",
@@ -194,13 +194,13 @@ def read_facts_joined(plans: Sequence[Plan], days: dict[int, dt.date]) -> Facts:
         counts[1] += status == RemediationStatus.DONE
     # Heads of a body and members of a leadership collective, held at some time within the plans' days.
     positions: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for row in (
+    for pos in (
         Position.objects.filter(Q(is_head=True) | Q(collective__isnull=False), member_id__in=members)
         .filter(Q(start=None) | Q(start__lte=last), Q(end=None) | Q(end__gte=min(days.values())))
         .order_by()  # grouped by member below; the model's ordering would only add a sort
         .values_list("member_id", "collective_id", "organization_id", "is_head", "start", "end")
     ):
-        positions[row[0]].append(row[1:])
+        positions[pos[0]].append(pos[1:])
     residence_answered = set(
         FeedbackRequest.objects.filter(
             subject__in=reviewed, source=FeedbackSource.RESIDENCE, responses__isnull=False
@@ -317,9 +317,9 @@ def subjects_of_plan(
         for member_id, bodies in several.items():
             head = by_member.get(member_id)
             for body in bodies:
-                target = by_id.get(body)
-                if head is not None and target is not None and body != by_id[head].heads:
-                    target.heads = target.heads or head
+                headed = by_id.get(body)
+                if head is not None and headed is not None and body != by_id[head].heads:
+                    headed.heads = headed.heads or head
     groups = {g: GroupSettings(outstanding) for g in {s.group for s in out if s.group}}
     return out, groups
 

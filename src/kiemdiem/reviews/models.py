@@ -23,7 +23,10 @@ from kiemdiem.plans.models import Plan, PlanSubject
 from kiemdiem.rules.levels import LEVEL_CODES, LEVEL_LABEL_BY_CODE
 
 # Mức xếp loại: the codes and labels of kiemdiem.rules.levels (one vocabulary), as Django choices.
-Level = models.TextChoices("Level", [(code, (code, LEVEL_LABEL_BY_CODE[code])) for code in LEVEL_CODES])
+# (django-stubs types only the class syntax of choices, not this functional form built from a list.)
+Level = models.TextChoices(  # type: ignore[call-overload]
+    "Level", [(code, (code, LEVEL_LABEL_BY_CODE[code])) for code in LEVEL_CODES]
+)
 
 
 class ReviewPlace(models.TextChoices):

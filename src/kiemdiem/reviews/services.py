@@ -24,6 +24,7 @@ from kiemdiem.plans.models import (
     COLLECTIVE_KINDS,
     INDIVIDUAL_KINDS,
     DeadlineLevel,
+    PlanStep,
     PlanSubject,
     RemediationItem,
     SubjectKind,
@@ -60,6 +61,8 @@ def collective_subject_for(subject: PlanSubject, place: str) -> PlanSubject | No
     qs = subject.plan.subjects
     if place == ReviewPlace.COLLECTIVE and subject.collective_id:
         return qs.filter(kind=SubjectKind.LEADERSHIP_COLLECTIVE, collective_id=subject.collective_id).first()
+    if subject.cell_id is None:  # an individual always has a cell; no cell subject matches none
+        return None
     return qs.filter(kind=SubjectKind.CELL, organization_id=subject.cell_id).first()
 
 
@@ -67,7 +70,7 @@ def review_deadline(subject: PlanSubject, place: str = ReviewPlace.CELL) -> dt.d
     """The plan's deadline for writing this review: cells' deadline at a cell, the committee's otherwise."""
     code = "bao_cao_tap_the" if subject.kind in COLLECTIVE_KINDS else "ban_kiem_diem"
     # The plan's steps are read once per plan object (a review page asks several times).
-    steps = subject.plan.__dict__.get("_steps_by_code")
+    steps: dict[str, PlanStep] | None = subject.plan.__dict__.get("_steps_by_code")
     if steps is None:
         steps = subject.plan.__dict__["_steps_by_code"] = {s.code: s for s in subject.plan.steps.all()}
     step = steps.get(code)

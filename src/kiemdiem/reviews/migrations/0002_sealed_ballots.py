@@ -6,10 +6,12 @@ since those ballots cannot be sealed after the fact: count or cancel it with the
 """
 
 import django.db.models.deletion
+from django.apps.registry import Apps
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 
-def seal_existing(apps, schema_editor):
+def seal_existing(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     BallotBox = apps.get_model("reviews", "BallotBox")
     Ballot = apps.get_model("reviews", "Ballot")
     CountedReceipt = apps.get_model("reviews", "CountedReceipt")
