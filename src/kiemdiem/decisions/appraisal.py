@@ -81,8 +81,6 @@ class Appraisal:
         return next(r for r in self.rows if r.subject_id == subject.pk)
 
 
-
-
 # max_level, level, classified, not_classified_reason, reasons, needs_decision, flags
 _OutcomeFields = tuple[str, str, bool, str, list[dict[str, str]], list[str], list[str]]
 

@@ -61,7 +61,9 @@ def _ordered(members: QuerySet[Member]) -> QuerySet[Member]:
     return members.select_related("cell", "residence_cell").order_by("cell__path", "sort_key", "id")
 
 
-def _xlsx_sheet(wb: Workbook, title: str, headers: Sequence[str], widths: Sequence[int]) -> WriteOnlyWorksheet:
+def _xlsx_sheet(
+    wb: Workbook, title: str, headers: Sequence[str], widths: Sequence[int]
+) -> WriteOnlyWorksheet:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
