@@ -595,8 +595,8 @@ def decision_context(decision: Decision) -> dict[str, Any]:
         )
     )
     annex = []
-    n_org = Counter()
-    n_ind = Counter()
+    n_org: Counter[str] = Counter()
+    n_ind: Counter[str] = Counter()
     for i, lv in enumerate(LEVELS, 1):
         orgs = [e for e in entries if e.level == lv and e.subject.kind not in INDIVIDUAL_KINDS]
         people = [e for e in entries if e.level == lv and e.subject.kind in INDIVIDUAL_KINDS]
@@ -698,7 +698,7 @@ def checklist_context(plan: Plan, cell: Organization | None = None) -> dict[str,
     entries = DecisionEntry.objects.filter(subject__in=subjects)
     decisions = Decision.objects.filter(pk__in=entries.values("decision_id")).order_by("date")
     scored = any("groups" in (v or {}) for v in (plan.criteria or {}).values())
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "title": "Báo cáo kiểm điểm của tập thể (Mẫu 01)",
             "count": submitted.filter(subject__in=collective).count(),

@@ -70,7 +70,8 @@ def pdf_document(html: str) -> Any:
 
 
 def render_pdf(name: str, context: dict[str, Any]) -> bytes:
-    return pdf_document(render_html(name, [context])).write_pdf()
+    pdf: bytes = pdf_document(render_html(name, [context])).write_pdf()
+    return pdf
 
 
 def render(name: str, context: dict[str, Any], fmt: str) -> bytes:
@@ -85,4 +86,5 @@ def merge_pdf(documents: list[Any]) -> bytes:
     """One PDF of the pages of several laid-out documents, in order."""
     first = documents[0]
     pages = [page for doc in documents for page in doc.pages]
-    return first.copy(pages).write_pdf()
+    pdf: bytes = first.copy(pages).write_pdf()
+    return pdf

@@ -170,8 +170,7 @@ def _read_source(source: Source, filename: str | None) -> tuple[str, bytes] | li
 
 
 def _xlsx_rows(data: bytes) -> list[Sequence[object]]:
-    # openpyxl ships no type information (no py.typed; types-openpyxl is not a dependency here).
-    from openpyxl import load_workbook  # type: ignore[import-untyped]
+    from openpyxl import load_workbook
 
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

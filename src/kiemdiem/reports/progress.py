@@ -29,8 +29,10 @@ def progress(plan: Plan, today: dt.date | None = None) -> list[dict[str, Any]]:
         .values_list("subject_id", flat=True)
     )
     decided = set(DecisionEntry.objects.filter(subject__plan=plan).values_list("subject_id", flat=True))
-    acks = dict(plan.acknowledgements.values_list("cell_id", "acknowledged_at"))
-    by_cell: dict[int, list[PlanSubject]] = defaultdict(list)
+    acks: dict[int | None, dt.datetime | None] = dict(
+        plan.acknowledgements.values_list("cell_id", "acknowledged_at")
+    )
+    by_cell: dict[int | None, list[PlanSubject]] = defaultdict(list)
     for s in subjects.filter(kind__in=INDIVIDUAL_KINDS).select_related("member").order_by("member__sort_key"):
         by_cell[s.cell_id].append(s)
     for cell_subject in (

@@ -231,13 +231,14 @@ def _member_aggregate(subjects: QuerySet[PlanSubject], group_by: tuple[str, ...]
     disciplined = Discipline.objects.filter(
         member_id=OuterRef("member_id"), decided_on__year=OuterRef("plan__year")
     )
-    return (
+    groups: QuerySet[Any] = (
         subjects.filter(kind__in=INDIVIDUAL_KINDS)
         .annotate(place=F("cell_id"), has_discipline=Exists(disciplined))
         .values("place", *group_by)
         .annotate(**_count_annotations(), disciplined=Count("pk", filter=Q(has_discipline=True)))
         .order_by()
     )
+    return groups
 
 
 # Who a group of subjects is, packed by the database into one small integer:
@@ -313,7 +314,8 @@ def _groups(subjects: QuerySet[PlanSubject], plans: list[Plan]) -> list[tuple[An
     )
     with db.cursor() as cursor:
         cursor.execute(statement, [*LEVELS, *params])
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
 def _who(code: int) -> tuple[int, int, int]:

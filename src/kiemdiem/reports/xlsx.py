@@ -328,7 +328,9 @@ def _print_setup(ws: Worksheet) -> None:
     """Print on A4 landscape, one page wide, margins of Hướng dẫn 36 (left 30 mm, right 15 mm, 20 mm)."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit = ws.sheet_properties.pageSetUpPr
+    assert fit is not None  # openpyxl gives every new sheet its page setup properties
+    fit.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.page_margins.left, ws.page_margins.right = 30 / 25.4, 15 / 25.4

@@ -6,7 +6,7 @@ The command line works on the whole database (no user scope): it is for the serv
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, Never, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
@@ -65,7 +65,9 @@ class Command(BaseCommand):
             for p in Plan.objects.filter(year__lte=year).select_related("organization").order_by("-year")
             if root.path.startswith(p.organization.path) or p.organization.path.startswith(root.path)
         ]
-        bars: dict[str, tqdm] = {}  # type: ignore[type-arg]
+        bars: dict[str, tqdm[Never]] = {}
+        # The command's own stream under its OutputWrapper (which would add a newline to each write).
+        stream = cast(IO[str], self.stderr._out)
 
         def progress(stage: str, done: int, total: int) -> None:
             """One bar per stage; the previous stage's bar is closed when the next one starts."""
@@ -74,7 +76,7 @@ class Command(BaseCommand):
                 for old in bars.values():
                     old.close()
                 bar = bars[stage] = tqdm(
-                    total=total, desc=stage, unit=" dòng", file=self.stderr._out, disable=opts["no_progress"]
+                    total=total, desc=stage, unit=" dòng", file=stream, disable=opts["no_progress"]
                 )
             bar.update(done - bar.n)
 
