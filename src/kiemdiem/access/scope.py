@@ -12,8 +12,8 @@ from functools import cached_property
 from django.db.models import Q, QuerySet
 
 from kiemdiem.accounts.models import Role, RoleAssignment, User
-from kiemdiem.members.models import Member, Position
-from kiemdiem.organizations.models import Organization
+from kiemdiem.members.models import Member, MemberQuerySet, Position
+from kiemdiem.organizations.models import Organization, OrganizationQuerySet
 from kiemdiem.plans.models import Plan, PlanStatus, PlanSubject
 from kiemdiem.reviews.models import FeedbackRequest, FeedbackSource
 
@@ -76,7 +76,7 @@ class Scope:
     def member_q(self) -> Q:
         return self._member_q()
 
-    def members(self) -> QuerySet[Member]:
+    def members(self) -> MemberQuerySet:
         if self.user is None:
             return Member.objects.none()
         return Member.objects.filter(self.member_q)
@@ -106,7 +106,7 @@ class Scope:
             )
         )
 
-    def organizations(self) -> QuerySet[Organization]:
+    def organizations(self) -> OrganizationQuerySet:
         if self.user is None:
             return Organization.objects.none()
         return Organization.objects.filter(self.organization_q)
@@ -216,7 +216,7 @@ class Scope:
         return self.orgs_for(Role.CELL_SECRETARY)
 
     # --- what can be done ------------------------------------------------------------------
-    def manageable_organizations(self) -> QuerySet[Organization]:
+    def manageable_organizations(self) -> OrganizationQuerySet:
         """Organizations whose registry this user may change (the committee office's subtree)."""
         q = self._subtree_q("", (Role.OFFICE,))
         return Organization.objects.filter(q) if self.user else Organization.objects.none()

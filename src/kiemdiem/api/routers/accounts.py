@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from typing import Any
+
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.errors import HttpError
@@ -11,7 +12,7 @@ from kiemdiem.access.objects import scope_of
 from kiemdiem.accounts.models import Role
 
 from .. import serialize
-from ..auth import ANY_AUTH, auth_method, session_auth
+from ..auth import ANY_AUTH, ApiRequest, auth_method, session_auth
 from ..models import ApiToken
 from ..schemas import InvalidInput, MeOut, Message, TokenCreate, TokenIssued, TokenOut
 
@@ -27,7 +28,7 @@ MUST_CHANGE_PASSWORD = "Bạn cần đổi mật khẩu ban đầu trên giao di
     summary="Tài khoản đang dùng",
     description="Tài khoản, hồ sơ đảng viên (nếu có) và các vai trò cùng tổ chức tương ứng.",
 )
-def me(request: HttpRequest) -> dict:
+def me(request: ApiRequest) -> dict[str, Any]:
     scope = scope_of(request)
     user = scope.user
     assert user is not None
@@ -69,8 +70,8 @@ def me(request: HttpRequest) -> dict:
     summary="Mã truy cập của tôi",
     description="Các mã truy cập API của tài khoản đang dùng (không bao giờ hiện lại mã đầy đủ).",
 )
-def list_tokens(request: HttpRequest) -> list[dict]:
-    return [serialize.token(t) for t in ApiToken.objects.filter(user=request.auth)]  # type: ignore[attr-defined]
+def list_tokens(request: ApiRequest) -> list[dict[str, Any]]:
+    return [serialize.token(t) for t in ApiToken.objects.filter(user=request.auth)]
 
 
 @router.post(
@@ -85,8 +86,8 @@ def list_tokens(request: HttpRequest) -> list[dict]:
         "`days` ngày (mặc định 90, tối đa 365)."
     ),
 )
-def create_token(request: HttpRequest, payload: TokenCreate) -> Status:
-    user = request.auth  # type: ignore[attr-defined]
+def create_token(request: ApiRequest, payload: TokenCreate) -> Status[Any]:
+    user = request.auth
     if user.must_change_password:
         raise HttpError(403, MUST_CHANGE_PASSWORD)
     row, secret = ApiToken.issue(user, payload.name, payload.days)
@@ -101,7 +102,7 @@ def create_token(request: HttpRequest, payload: TokenCreate) -> Status:
     summary="Thu hồi mã truy cập",
     description="Thu hồi một mã của chính bạn; mã đã thu hồi không dùng lại được.",
 )
-def revoke_token(request: HttpRequest, token_id: int) -> Status:
-    row = get_object_or_404(ApiToken.objects.filter(user=request.auth), pk=token_id)  # type: ignore[attr-defined]
+def revoke_token(request: ApiRequest, token_id: int) -> Status[Any]:
+    row = get_object_or_404(ApiToken.objects.filter(user=request.auth), pk=token_id)
     row.revoke()
     return Status(204, None)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Status
+from ninja import Router, Status
+from ninja.params.functions import Query
 
 from kiemdiem.access.objects import plan_for, scope_of
 from kiemdiem.decisions import services
@@ -13,6 +15,7 @@ from kiemdiem.decisions.appraisal import appraise
 from kiemdiem.decisions.models import Decision, DecisionEntry
 
 from .. import cycle_serialize as out
+from ..auth import ApiRequest
 from ..cycle_schemas import (
     AppraisalOut,
     DecideIn,
@@ -33,7 +36,7 @@ NOT_IN_PLAN = "Đối tượng {id} không thuộc kế hoạch."
 TWICE = "Đối tượng {id} được chọn hai lần."
 
 
-def _decision_for(request: HttpRequest, decision_id: int) -> Decision:
+def _decision_for(request: ApiRequest, decision_id: int) -> Decision:
     scope = scope_of(request)
     decision = get_object_or_404(
         Decision.objects.select_related("plan__organization"), pk=decision_id, plan__in=scope.plans()
@@ -43,7 +46,7 @@ def _decision_for(request: HttpRequest, decision_id: int) -> Decision:
     return decision
 
 
-def _decision_json(decision: Decision) -> dict:
+def _decision_json(decision: Decision) -> dict[str, Any]:
     entries = decision.entries.select_related("subject").order_by("subject__kind", "subject__name", "id")
     return {
         "id": decision.pk,
@@ -66,10 +69,10 @@ def _decision_json(decision: Decision) -> dict:
     ),
 )
 def appraisal(
-    request: HttpRequest,
+    request: ApiRequest,
     plan_id: int,
     outstanding_unit: bool = Query(False, description="Tính tỷ lệ của đơn vị có thành tích nổi bật."),  # noqa: B008
-) -> dict:
+) -> dict[str, Any]:
     plan = plan_for(request, plan_id, may="appraise")
     result = appraise(plan, outstanding_unit=outstanding_unit)
     return {
@@ -107,7 +110,7 @@ def appraisal(
     summary="Các quyết định xếp loại của kế hoạch",
     description="Văn phòng, Ban Thường vụ Đảng ủy: số, ngày quyết định và kết quả từng đối tượng.",
 )
-def list_decisions(request: HttpRequest, plan_id: int) -> list[dict]:
+def list_decisions(request: ApiRequest, plan_id: int) -> list[dict[str, Any]]:
     plan = plan_for(request, plan_id, may="appraise")
     return [_decision_json(d) for d in plan.decisions.order_by("date", "number", "id")]
 
@@ -118,14 +121,14 @@ def list_decisions(request: HttpRequest, plan_id: int) -> list[dict]:
     summary="Tạo quyết định xếp loại",
     description="Ban Thường vụ Đảng ủy: số và ngày của văn bản quyết định; rồi quyết định từng đối tượng.",
 )
-def create_decision(request: HttpRequest, plan_id: int, payload: DecisionCreate) -> Status:
+def create_decision(request: ApiRequest, plan_id: int, payload: DecisionCreate) -> Status[Any]:
     plan = plan_for(request, plan_id, may="decide")
     decision = services.create_decision(
         plan,
         number=payload.number,
         date=payload.date,
         outstanding_unit=payload.outstanding_unit,
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
     )
     return Status(201, _decision_json(decision))
 
@@ -136,7 +139,7 @@ def create_decision(request: HttpRequest, plan_id: int, payload: DecisionCreate)
     summary="Quyết định xếp loại",
     description="Văn phòng, Ban Thường vụ Đảng ủy.",
 )
-def get_decision(request: HttpRequest, decision_id: int) -> dict:
+def get_decision(request: ApiRequest, decision_id: int) -> dict[str, Any]:
     return _decision_json(_decision_for(request, decision_id))
 
 
@@ -151,7 +154,7 @@ def get_decision(request: HttpRequest, decision_id: int) -> dict:
         "hoặc vượt tỷ lệ."
     ),
 )
-def decide(request: HttpRequest, decision_id: int, payload: DecideIn) -> Status:
+def decide(request: ApiRequest, decision_id: int, payload: DecideIn) -> Status[Any]:
     decision = _decision_for(request, decision_id)
     if not scope_of(request).can_decide(decision.plan):
         out.forbidden(NOT_DECIDER)
@@ -165,7 +168,7 @@ def decide(request: HttpRequest, decision_id: int, payload: DecideIn) -> Status:
         services.Choice(subjects[c.subject_id], str(c.level), c.reason, list(c.overrides))
         for c in payload.choices
     ]
-    entries = services.decide(decision, choices, request.auth)  # type: ignore[attr-defined]
+    entries = services.decide(decision, choices, request.auth)
     return Status(201, [out.decision_entry(e) for e in entries])
 
 
@@ -175,7 +178,7 @@ def decide(request: HttpRequest, decision_id: int, payload: DecideIn) -> Status:
     summary="Xếp loại lại (Mẫu 03)",
     description="Ban Thường vụ Đảng ủy, luôn kèm lý do; tỷ lệ vẫn được kiểm tra.",
 )
-def reclassify(request: HttpRequest, entry_id: int, payload: ReclassifyIn) -> Status:
+def reclassify(request: ApiRequest, entry_id: int, payload: ReclassifyIn) -> Status[Any]:
     scope = scope_of(request)
     entry = get_object_or_404(
         DecisionEntry.objects.select_related("subject__plan__organization", "decision"),
@@ -188,7 +191,7 @@ def reclassify(request: HttpRequest, entry_id: int, payload: ReclassifyIn) -> St
         entry,
         str(payload.new_level),
         payload.reason,
-        request.auth,  # type: ignore[attr-defined]
+        request.auth,
         number=payload.number,
         date=payload.date,
     )
@@ -212,6 +215,6 @@ def reclassify(request: HttpRequest, entry_id: int, payload: ReclassifyIn) -> St
     summary="Công bố kết quả xếp loại",
     description="Ban Thường vụ Đảng ủy: mỗi đối tượng thấy kết quả của mình, chi bộ thấy của đảng viên mình.",
 )
-def publish_results(request: HttpRequest, plan_id: int) -> dict:
+def publish_results(request: ApiRequest, plan_id: int) -> dict[str, Any]:
     plan = plan_for(request, plan_id, may="decide")
-    return {"published": services.publish_results(plan, request.auth)}  # type: ignore[attr-defined]
+    return {"published": services.publish_results(plan, request.auth)}

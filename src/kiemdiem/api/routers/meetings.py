@@ -6,13 +6,17 @@ only ever counted — a voter learns his/her own state (``i_have_voted``), nobod
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.db.models import QuerySet
+from django.http import Http404
 from ninja import Router, Status
 from ninja.errors import HttpError
 
 from kiemdiem.access.objects import box_for, item_for, meeting_for, plan_for, scope_of
-from kiemdiem.plans.models import Plan, SubjectKind
+from kiemdiem.organizations.models import LeadershipCollective, Organization
+from kiemdiem.plans.models import Plan, PlanSubject, SubjectKind
 from kiemdiem.reviews import ballots as ballot_service
 from kiemdiem.reviews import meetings as meeting_service
 from kiemdiem.reviews.models import (
@@ -23,6 +27,7 @@ from kiemdiem.reviews.models import (
 )
 
 from .. import cycle_serialize as out
+from ..auth import ApiRequest
 from ..cycle_schemas import (
     BallotOpened,
     BallotOut,
@@ -58,12 +63,12 @@ NOT_ON_ROLL = "Đồng chí không có trong danh sách cử tri của hòm phi�
 ALREADY_VOTED = "Đồng chí đã bỏ phiếu."
 
 
-def _items(meeting: Meeting) -> list[dict]:
+def _items(meeting: Meeting) -> list[dict[str, Any]]:
     items = meeting.items.select_related("subject", "ballot_box").order_by("order", "id")
     return [out.meeting_item(i) for i in items]
 
 
-def _detail(meeting: Meeting) -> dict:
+def _detail(meeting: Meeting) -> dict[str, Any]:
     warning = " ".join(meeting_service.meeting_circulation_warnings(meeting))
     return out.meeting(meeting) | {
         "minutes": meeting.minutes,
@@ -79,7 +84,7 @@ def _detail(meeting: Meeting) -> dict:
     summary="Hội nghị kiểm điểm của kế hoạch",
     description="Những hội nghị bạn điều hành được: bí thư — của chi bộ mình; văn phòng — mọi hội nghị.",
 )
-def list_meetings(request: HttpRequest, plan_id: int) -> list[dict]:
+def list_meetings(request: ApiRequest, plan_id: int) -> list[dict[str, Any]]:
     scope = scope_of(request)
     plan = plan_for(request, plan_id)
     meetings = plan.meetings.select_related("organization", "collective", "chair", "secretary").order_by(
@@ -88,7 +93,9 @@ def list_meetings(request: HttpRequest, plan_id: int) -> list[dict]:
     return [out.meeting(m) for m in meetings if scope.can_run_meeting(plan, m.organization)]
 
 
-def _place(request: HttpRequest, plan: Plan, payload: MeetingOpen) -> tuple:
+def _place(
+    request: ApiRequest, plan: Plan, payload: MeetingOpen
+) -> tuple[Organization | None, LeadershipCollective | None, QuerySet[PlanSubject]]:
     """(organization, collective, subjects whose members make the meeting's list)."""
     scope = scope_of(request)
     if (payload.cell_id is None) == (payload.collective_id is None):
@@ -125,7 +132,7 @@ def _place(request: HttpRequest, plan: Plan, payload: MeetingOpen) -> tuple:
         "nghị. Thứ tự: tập thể trước, người đứng đầu, rồi từng đảng viên."
     ),
 )
-def open_meeting(request: HttpRequest, plan_id: int, payload: MeetingOpen) -> Status:
+def open_meeting(request: ApiRequest, plan_id: int, payload: MeetingOpen) -> Status[Any]:
     scope = scope_of(request)
     plan = plan_for(request, plan_id)
     if not plan.is_published:
@@ -147,7 +154,7 @@ def open_meeting(request: HttpRequest, plan_id: int, payload: MeetingOpen) -> St
     meeting = meeting_service.open_meeting(
         plan,
         date=payload.date,
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         organization=organization,
         collective=collective,
         attendees=[found[i] for i in sorted(set(payload.attendee_ids))],
@@ -169,7 +176,7 @@ def open_meeting(request: HttpRequest, plan_id: int, payload: MeetingOpen) -> St
         "khớp; bỏ phiếu kín khi đã đóng và đủ số phiếu tối thiểu) — không bao giờ ai bầu gì."
     ),
 )
-def get_meeting(request: HttpRequest, meeting_id: int) -> dict:
+def get_meeting(request: ApiRequest, meeting_id: int) -> dict[str, Any]:
     return _detail(meeting_for(request, meeting_id))
 
 
@@ -179,14 +186,14 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> dict:
     summary="Kết thúc hội nghị",
     description="Ghi diễn biến (`minutes`); từ chối khi còn hòm phiếu chưa đóng.",
 )
-def close_meeting(request: HttpRequest, meeting_id: int, payload: MeetingClose | None = None) -> dict:
+def close_meeting(request: ApiRequest, meeting_id: int, payload: MeetingClose | None = None) -> dict[str, Any]:
     meeting = meeting_for(request, meeting_id)
     minutes = payload.minutes if payload else ""
-    meeting_service.close_meeting(meeting, request.auth, minutes)  # type: ignore[attr-defined]
+    meeting_service.close_meeting(meeting, request.auth, minutes)
     return _detail(meeting_for(request, meeting_id))
 
 
-def _item_json(item_id: int) -> dict:
+def _item_json(item_id: int) -> dict[str, Any]:
     return out.meeting_item(MeetingItem.objects.select_related("subject", "ballot_box").get(pk=item_id))
 
 
@@ -196,9 +203,9 @@ def _item_json(item_id: int) -> dict:
     summary="Ghi ý kiến góp ý, phê bình",
     description="Người góp ý (`who`) và nội dung (`what`) đối với một đối tượng tại hội nghị đang họp.",
 )
-def add_criticism(request: HttpRequest, item_id: int, payload: CriticismIn) -> dict:
+def add_criticism(request: ApiRequest, item_id: int, payload: CriticismIn) -> dict[str, Any]:
     item = item_for(request, item_id, writing=True)
-    meeting_service.add_criticism(item, request.auth, payload.who, payload.what)  # type: ignore[attr-defined]
+    meeting_service.add_criticism(item, request.auth, payload.who, payload.what)
     return _item_json(item.pk)
 
 
@@ -211,16 +218,16 @@ def add_criticism(request: HttpRequest, item_id: int, payload: CriticismIn) -> d
         "sau lần đầu, accepted khi khớp; không khớp: 422, cần nhập lại)."
     ),
 )
-def enter_tally(request: HttpRequest, item_id: int, payload: TallyIn) -> dict:
+def enter_tally(request: ApiRequest, item_id: int, payload: TallyIn) -> dict[str, Any]:
     item = item_for(request, item_id, writing=True)
     counts = {str(level): n for level, n in payload.counts.items()}
-    outcome = meeting_service.enter_paper_tally(item, request.auth, counts, payload.invalid)  # type: ignore[attr-defined]
+    outcome = meeting_service.enter_paper_tally(item, request.auth, counts, payload.invalid)
     return {"outcome": outcome, "item": _item_json(item.pk)}
 
 
-def _ballot(request: HttpRequest, box: BallotBox) -> dict:
+def _ballot(request: ApiRequest, box: BallotBox) -> dict[str, Any]:
     """The ballot box as the caller may see it: counts for everyone, the caller's own state only."""
-    member_id = getattr(request.auth, "member_id", None)  # type: ignore[attr-defined]
+    member_id = getattr(request.auth, "member_id", None)
     own = VoterRollEntry.objects.filter(box=box, member_id=member_id).first() if member_id else None
     return {
         "id": box.pk,
@@ -249,9 +256,9 @@ def _ballot(request: HttpRequest, box: BallotBox) -> dict:
         "chung mã."
     ),
 )
-def open_ballot(request: HttpRequest, item_id: int) -> Status:
+def open_ballot(request: ApiRequest, item_id: int) -> Status[Any]:
     item = item_for(request, item_id, writing=True)
-    box = ballot_service.open_ballot(item, request.auth)  # type: ignore[attr-defined]
+    box = ballot_service.open_ballot(item, request.auth)
     body = _ballot(request, BallotBox.objects.select_related("item__subject").get(pk=box.pk))
     return Status(201, body | {"counting_code": box.counting_code})  # type: ignore[attr-defined]
 
@@ -273,9 +280,9 @@ def _open_box(item: MeetingItem) -> BallotBox:
         "phiếu hoặc số phiếu khác số người đã bỏ phiếu: 422, không thay đổi gì."
     ),
 )
-def close_ballot(request: HttpRequest, item_id: int, payload: CountingIn) -> dict:
+def close_ballot(request: ApiRequest, item_id: int, payload: CountingIn) -> dict[str, Any]:
     box = _open_box(item_for(request, item_id, writing=True))
-    ballot_service.close_ballot(box, request.auth, payload.counting_code)  # type: ignore[attr-defined]
+    ballot_service.close_ballot(box, request.auth, payload.counting_code)
     return _ballot(request, BallotBox.objects.select_related("item__subject").get(pk=box.pk))
 
 
@@ -287,9 +294,9 @@ def close_ballot(request: HttpRequest, item_id: int, payload: CountingIn) -> dic
         "Các phiếu đã bỏ bị hủy mà không mở; đối tượng có thể được biểu quyết lại. Cần lý do (ghi vào nhật ký)."
     ),
 )
-def cancel_ballot(request: HttpRequest, item_id: int, payload: CancelBallotIn) -> dict:
+def cancel_ballot(request: ApiRequest, item_id: int, payload: CancelBallotIn) -> dict[str, Any]:
     item = item_for(request, item_id, writing=True)
-    ballot_service.cancel_ballot(_open_box(item), request.auth, payload.reason)  # type: ignore[attr-defined]
+    ballot_service.cancel_ballot(_open_box(item), request.auth, payload.reason)
     return _item_json(item.pk)
 
 
@@ -302,7 +309,7 @@ def cancel_ballot(request: HttpRequest, item_id: int, payload: CancelBallotIn) -
         "bỏ phiếu chưa (chỉ của chính bạn), kết quả tổng hợp khi được phép."
     ),
 )
-def get_ballot(request: HttpRequest, box_id: int) -> dict:
+def get_ballot(request: ApiRequest, box_id: int) -> dict[str, Any]:
     return _ballot(request, box_for(request, box_id))
 
 
@@ -315,18 +322,18 @@ def get_ballot(request: HttpRequest, box_id: int) -> dict:
         "Phiếu lưu không gắn với người bỏ; trả về mã biên nhận để tự kiểm tra phiếu đã được tính."
     ),
 )
-def vote(request: HttpRequest, box_id: int, payload: VoteIn) -> dict:
+def vote(request: ApiRequest, box_id: int, payload: VoteIn) -> dict[str, Any]:
     box = box_for(request, box_id)
-    user = request.auth  # type: ignore[attr-defined]
-    if not user.member_id:
+    member = request.auth.member  # no query without a member_id
+    if member is None:
         out.forbidden(NOT_A_MEMBER)
     try:
-        code = ballot_service.cast_ballot(box, user.member, str(payload.level))
+        code = ballot_service.cast_ballot(box, member, str(payload.level))
     except PermissionDenied as exc:
         raise HttpError(403, NOT_ON_ROLL) from exc
     except ValidationError as exc:
         box.refresh_from_db()
-        voted = VoterRollEntry.objects.filter(box=box, member_id=user.member_id, has_voted=True)
+        voted = VoterRollEntry.objects.filter(box=box, member_id=member.pk, has_voted=True)
         if box.is_open and voted.exists():
             raise HttpError(409, ALREADY_VOTED) from exc
         raise
@@ -342,7 +349,7 @@ def vote(request: HttpRequest, box_id: int, payload: VoteIn) -> dict:
         "trong 10 phút cho mỗi tài khoản (quá: 422)."
     ),
 )
-def check_receipt(request: HttpRequest, box_id: int, payload: ReceiptIn) -> dict:
+def check_receipt(request: ApiRequest, box_id: int, payload: ReceiptIn) -> dict[str, Any]:
     box = box_for(request, box_id)
-    state = ballot_service.check_receipt(box, request.auth, payload.code)  # type: ignore[attr-defined]
+    state = ballot_service.check_receipt(box, request.auth, payload.code)
     return {"counted": state != "unknown", "state": state}

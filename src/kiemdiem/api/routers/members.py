@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Status
+from ninja import Router, Status
 from ninja.errors import HttpError
+from ninja.params.functions import Query
 
 from kiemdiem.access.objects import scope_of
 from kiemdiem.members.models import ActivityStatus, Member
 
 from .. import registry, serialize
+from ..auth import ApiRequest
 from ..schemas import InvalidInput, MemberCreate, MemberDetail, MemberPage, MemberUpdate, Message, PartyStatus
 
 router = Router(tags=["Đảng viên"])
@@ -31,7 +32,7 @@ CANNOT_ADD = "Bạn không có quyền thêm đảng viên: chỉ văn phòng Đ
 CANNOT_EDIT = "Bạn không có quyền sửa hồ sơ đảng viên này: chỉ văn phòng Đảng ủy quản lý danh sách đảng viên."
 
 
-def _detail(request: HttpRequest, member: Member) -> dict:
+def _detail(request: ApiRequest, member: Member) -> dict[str, Any]:
     scope = scope_of(request)
     return serialize.member_detail(
         member, sensitive=scope.can_see_sensitive(member), can_manage=scope.can_manage_member(member)
@@ -49,7 +50,7 @@ def _detail(request: HttpRequest, member: Member) -> dict:
     ),
 )
 def list_members(
-    request: HttpRequest,
+    request: ApiRequest,
     q: str = Query("", max_length=120, description="Tên hoặc số thẻ."),  # noqa: B008
     cell: int | None = Query(None, description="Mã số (id) chi bộ."),  # noqa: B008
     status: ActivityStatus | None = Query(None, description="Tình trạng sinh hoạt."),  # noqa: B008
@@ -59,7 +60,7 @@ def list_members(
     ordering: Ordering = Query("name", description="Sắp xếp; «-» đứng trước là giảm dần."),  # noqa: B008
     page: int = Query(1, ge=1, description="Trang (từ 1)."),  # noqa: B008
     page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="Số kết quả mỗi trang."),  # noqa: B008
-) -> dict:
+) -> dict[str, Any]:
     members = scope_of(request).members().select_related("cell")
     if q.strip():
         members = members.search(q)
@@ -90,7 +91,7 @@ def list_members(
         "khi bạn được xem thông tin nhạy cảm (`sensitive_visible`); nếu không, chúng là null."
     ),
 )
-def get_member(request: HttpRequest, member_id: int) -> dict:
+def get_member(request: ApiRequest, member_id: int) -> dict[str, Any]:
     member = get_object_or_404(
         scope_of(request).members().select_related("cell", "residence_cell"), pk=member_id
     )
@@ -103,7 +104,7 @@ def get_member(request: HttpRequest, member_id: int) -> dict:
     summary="Thêm đảng viên",
     description="Chỉ văn phòng Đảng ủy, vào chi bộ trong phạm vi quản lý. Kiểm tra như khi nhập từ tệp.",
 )
-def create_member(request: HttpRequest, payload: MemberCreate) -> Status:
+def create_member(request: ApiRequest, payload: MemberCreate) -> Status[Any]:
     scope = scope_of(request)
     if not scope.can_manage_registry:
         raise HttpError(403, CANNOT_ADD)
@@ -121,7 +122,7 @@ def create_member(request: HttpRequest, payload: MemberCreate) -> Status:
         "khi miễn, đình chỉ sinh hoạt). Mọi thay đổi được ghi cùng lúc, hoặc không ghi gì."
     ),
 )
-def update_member(request: HttpRequest, member_id: int, payload: MemberUpdate) -> dict:
+def update_member(request: ApiRequest, member_id: int, payload: MemberUpdate) -> dict[str, Any]:
     scope = scope_of(request)
     member = get_object_or_404(scope.members().select_related("cell"), pk=member_id)
     if not scope.can_manage_member(member):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Count
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from ninja import Router
+from ninja.params.functions import Query
 
 from kiemdiem.access.objects import scope_of
 from kiemdiem.lib import dates
@@ -15,6 +16,7 @@ from kiemdiem.members.models import Membership, period_q
 from kiemdiem.organizations.models import Organization, OrgKind, ParentPeriod
 
 from .. import serialize
+from ..auth import ApiRequest
 from ..schemas import MemberOut, Message, OrganizationDetail, OrganizationList
 
 router = Router(tags=["Tổ chức đảng"])
@@ -22,7 +24,7 @@ router = Router(tags=["Tổ chức đảng"])
 DATE_HELP = "Ngày (YYYY-MM-DD); mặc định: hôm nay."
 
 
-def _parents_on(orgs: list[Organization], day: dt.date) -> dict[int, int]:
+def _parents_on(orgs: list[Organization], day: dt.date) -> dict[int, int | None]:
     """Which organization each one was directly under on ``day`` (current parent if no history)."""
     parents = {o.pk: o.parent_id for o in orgs}
     periods = ParentPeriod.objects.filter(period_q(day), organization__in=list(parents)).order_by("start")
@@ -51,10 +53,10 @@ def _member_counts(orgs: list[Organization], day: dt.date) -> dict[int, int]:
     ),
 )
 def list_organizations(
-    request: HttpRequest,
+    request: ApiRequest,
     date: dt.date | None = Query(None, description=DATE_HELP),  # noqa: B008
     kind: OrgKind | None = Query(None, description="Loại tổ chức."),  # noqa: B008
-) -> dict:
+) -> dict[str, Any]:
     day = date or dates.today()
     orgs_qs = scope_of(request).organizations().active_on(day).order_by("path")
     if kind:
@@ -74,7 +76,7 @@ def list_organizations(
     summary="Chi tiết tổ chức đảng",
     description="Tổ chức trực thuộc, quá trình trực thuộc, sự kiện (hợp nhất, chia tách…), tập thể lãnh đạo.",
 )
-def get_organization(request: HttpRequest, org_id: int) -> dict:
+def get_organization(request: ApiRequest, org_id: int) -> dict[str, Any]:
     scope = scope_of(request)
     visible = scope.organizations()
     org = get_object_or_404(visible, pk=org_id)
@@ -114,10 +116,10 @@ def get_organization(request: HttpRequest, org_id: int) -> dict:
     description="Những đảng viên sinh hoạt tại chi bộ vào ngày `date` mà bạn được xem, theo thứ tự tên.",
 )
 def organization_members(
-    request: HttpRequest,
+    request: ApiRequest,
     org_id: int,
     date: dt.date | None = Query(None, description=DATE_HELP),  # noqa: B008
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     scope = scope_of(request)
     org = get_object_or_404(scope.organizations(), pk=org_id)
     day = date or dates.today()

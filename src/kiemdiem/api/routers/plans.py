@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
-from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import Router, Status
+from ninja.params.functions import Query
 
 from kiemdiem.access.objects import plan_for, scope_of
 from kiemdiem.access.scope import Scope
 from kiemdiem.lib import dates
-from kiemdiem.organizations.models import OrgKind
+from kiemdiem.organizations.models import OrganizationQuerySet, OrgKind
 from kiemdiem.plans import services
 from kiemdiem.plans.models import Plan, PlanAcknowledgement, SubjectKind
 from kiemdiem.plans.services import update_plan
 from kiemdiem.reports.progress import progress as plan_progress
 
 from .. import cycle_serialize as out
+from ..auth import ApiRequest
 from ..cycle_schemas import (
     AcknowledgeIn,
     AcknowledgementOut,
@@ -43,7 +44,7 @@ UNKNOWN_FRAMEWORK = "Không có quy định «{id}»."
 MAX_PAGE_SIZE = 500
 
 
-def plan_detail(request: HttpRequest, plan: Plan) -> dict:
+def plan_detail(request: ApiRequest, plan: Plan) -> dict[str, Any]:
     scope = scope_of(request)
     can_manage = scope.can_manage_plan(plan)
     summary = services.subjects_summary(plan)
@@ -69,7 +70,7 @@ def plan_detail(request: HttpRequest, plan: Plan) -> dict:
     }
 
 
-def _committees(scope: Scope) -> QuerySet:
+def _committees(scope: Scope) -> OrganizationQuerySet:
     return scope.manageable_organizations().filter(
         kind__in=[OrgKind.GRASSROOTS_COMMITTEE, OrgKind.GRASSROOTS_CELL]
     )
@@ -84,7 +85,7 @@ def _committees(scope: Scope) -> QuerySet:
         "đảng viên: các kế hoạch đã ban hành của cấp ủy cấp trên chi bộ mình."
     ),
 )
-def list_plans(request: HttpRequest) -> list[dict]:
+def list_plans(request: ApiRequest) -> list[dict[str, Any]]:
     scope = scope_of(request)
     return [out.plan(p, can_manage=scope.can_manage_plan(p)) for p in scope.plans()]
 
@@ -98,7 +99,7 @@ def list_plans(request: HttpRequest) -> list[dict]:
         "Các bước và nội dung kiểm điểm lấy từ quy định; đặt hạn bằng `PATCH /api/plans/{id}`."
     ),
 )
-def create_plan(request: HttpRequest, payload: PlanCreate) -> Status:
+def create_plan(request: ApiRequest, payload: PlanCreate) -> Status[Any]:
     scope = scope_of(request)
     committees = _committees(scope).order_by("path")
     if payload.organization_id is not None:
@@ -108,7 +109,7 @@ def create_plan(request: HttpRequest, payload: PlanCreate) -> Status:
         out.forbidden(NO_COMMITTEE)
     data = payload.model_dump(exclude={"organization_id"})
     try:
-        plan = services.create_plan(committee, actor=request.auth, **data)  # type: ignore[attr-defined]
+        plan = services.create_plan(committee, actor=request.auth, **data)
     except KeyError as exc:
         raise ValidationError({"framework_id": UNKNOWN_FRAMEWORK.format(id=payload.framework_id)}) from exc
     return Status(201, plan_detail(request, plan))
@@ -123,7 +124,7 @@ def create_plan(request: HttpRequest, payload: PlanCreate) -> Status:
         "những lý do chưa ban hành được (`problems`); xác nhận đã nhận của các chi bộ."
     ),
 )
-def get_plan(request: HttpRequest, plan_id: int) -> dict:
+def get_plan(request: ApiRequest, plan_id: int) -> dict[str, Any]:
     return plan_detail(request, plan_for(request, plan_id))
 
 
@@ -136,7 +137,7 @@ def get_plan(request: HttpRequest, plan_id: int) -> dict:
         "vừa sửa, yêu cầu bị từ chối (409) và không thay đổi gì. `steps`: hạn theo mã bước."
     ),
 )
-def update(request: HttpRequest, plan_id: int, payload: PlanUpdate) -> dict:
+def update(request: ApiRequest, plan_id: int, payload: PlanUpdate) -> dict[str, Any]:
     scope = scope_of(request)
     plan = plan_for(request, plan_id, may="manage")
     data = payload.model_dump(exclude_unset=True, exclude={"version"})
@@ -144,7 +145,7 @@ def update(request: HttpRequest, plan_id: int, payload: PlanUpdate) -> dict:
         data["steps"] = [s.model_dump(exclude_unset=True) for s in payload.steps or []]
     chairs = scope.members().filter(cell__path__startswith=plan.organization.path)
     try:
-        plan = update_plan(plan, data, request.auth, version=payload.version, chairs=chairs)  # type: ignore[attr-defined]
+        plan = update_plan(plan, data, request.auth, version=payload.version, chairs=chairs)
     except ValidationError as exc:
         out.conflict_or_invalid(exc)
     return plan_detail(request, plan)
@@ -159,9 +160,9 @@ def update(request: HttpRequest, plan_id: int, payload: PlanUpdate) -> dict:
         "chức vụ vào ngày chốt, kèm những người không kiểm điểm và lý do."
     ),
 )
-def compute_subjects(request: HttpRequest, plan_id: int) -> dict:
+def compute_subjects(request: ApiRequest, plan_id: int) -> dict[str, Any]:
     plan = plan_for(request, plan_id, may="manage")
-    return {"counts": services.compute_subjects(plan, request.auth)}  # type: ignore[attr-defined]
+    return {"counts": services.compute_subjects(plan, request.auth)}
 
 
 @router.post(
@@ -174,9 +175,9 @@ def compute_subjects(request: HttpRequest, plan_id: int) -> dict:
         "đến mọi chi bộ để xác nhận đã nhận."
     ),
 )
-def publish(request: HttpRequest, plan_id: int) -> dict:
+def publish(request: ApiRequest, plan_id: int) -> dict[str, Any]:
     plan = plan_for(request, plan_id, may="manage")
-    services.publish_plan(plan, request.auth)  # type: ignore[attr-defined]
+    services.publish_plan(plan, request.auth)
     plan.refresh_from_db()
     return plan_detail(request, plan)
 
@@ -190,7 +191,7 @@ def publish(request: HttpRequest, plan_id: int) -> dict:
         "mà kế hoạch được gửi đến). Xác nhận lại không thay đổi thời điểm đã ghi."
     ),
 )
-def acknowledge(request: HttpRequest, plan_id: int, payload: AcknowledgeIn | None = None) -> list[dict]:
+def acknowledge(request: ApiRequest, plan_id: int, payload: AcknowledgeIn | None = None) -> list[dict[str, Any]]:
     scope = scope_of(request)
     plan = plan_for(request, plan_id)
     mine = scope.secretary_cells()
@@ -202,7 +203,7 @@ def acknowledge(request: HttpRequest, plan_id: int, payload: AcknowledgeIn | Non
         cells = [c for c in mine if c.pk in sent]
     if not cells:
         out.forbidden(NOT_SECRETARY)
-    acks = [services.acknowledge(plan, cell, request.auth) for cell in cells]  # type: ignore[attr-defined]
+    acks = [services.acknowledge(plan, cell, request.auth) for cell in cells]
     return [{"cell": org_ref(a.cell), "acknowledged_at": a.acknowledged_at} for a in acks]
 
 
@@ -216,7 +217,7 @@ def acknowledge(request: HttpRequest, plan_id: int, payload: AcknowledgeIn | Non
     ),
 )
 def list_subjects(
-    request: HttpRequest,
+    request: ApiRequest,
     plan_id: int,
     kind: SubjectKind | None = Query(None, description="Loại đối tượng."),  # noqa: B008
     reviewed: bool | None = Query(None, description="Thuộc diện kiểm điểm hay không."),  # noqa: B008
@@ -226,7 +227,7 @@ def list_subjects(
     cell: int | None = Query(None, description="Mã số (id) chi bộ nơi kiểm điểm."),  # noqa: B008
     page: int = Query(1, ge=1, description="Trang (từ 1)."),  # noqa: B008
     page_size: int = Query(100, ge=1, le=MAX_PAGE_SIZE, description="Số kết quả mỗi trang."),  # noqa: B008
-) -> dict:
+) -> dict[str, Any]:
     plan = plan_for(request, plan_id)
     subjects = scope_of(request).plan_subjects().filter(plan=plan)
     if kind:
@@ -260,10 +261,10 @@ def list_subjects(
     ),
 )
 def progress(
-    request: HttpRequest,
+    request: ApiRequest,
     plan_id: int,
     date: dt.date | None = Query(None, description="Ngày tính tiến độ (YYYY-MM-DD)."),  # noqa: B008
-) -> dict:
+) -> dict[str, Any]:
     scope = scope_of(request)
     plan = plan_for(request, plan_id)
     visible = scope.plan_subjects().filter(plan=plan)

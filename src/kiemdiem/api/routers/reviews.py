@@ -6,17 +6,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Status
+from ninja import Router, Status
+from ninja.params.functions import Query
 
 from kiemdiem.access.objects import plan_for, review_for, scope_of, subject_for
 from kiemdiem.plans.models import INDIVIDUAL_KINDS, SubjectKind
 from kiemdiem.reviews import feedback as feedback_service
 from kiemdiem.reviews import services
-from kiemdiem.reviews.models import FeedbackSource, MeetingItem, Review, ReviewPlace
+from kiemdiem.reviews.models import FeedbackRequest, FeedbackSource, MeetingItem, Review, ReviewPlace
 
 from .. import cycle_serialize as out
+from ..auth import ApiRequest
 from ..cycle_schemas import (
     Created,
     FeedbackRequestOut,
@@ -42,7 +44,7 @@ NOT_A_PLAN_CELL = "Chi bộ không thuộc kế hoạch, hoặc nằm ngoài ph�
 PLACE_HELP = "Nơi kiểm điểm: chi_bo (mặc định) hoặc tap_the (cán bộ lãnh đạo, lần hai)."
 
 
-def _review_json(request: HttpRequest, review: Review) -> dict:
+def _review_json(request: ApiRequest, review: Review) -> dict[str, Any]:
     return out.review(review, can_edit=scope_of(request).can_edit_review(review.subject))
 
 
@@ -70,10 +72,10 @@ def _changes(review: Review, data: dict[str, Any]) -> dict[str, Any]:
     description="Bản kiểm điểm (báo cáo kiểm điểm của tập thể) tại nơi `place`, nếu đã có.",
 )
 def get_subject_review(
-    request: HttpRequest,
+    request: ApiRequest,
     subject_id: int,
     place: ReviewPlace = Query(ReviewPlace.CELL, description=PLACE_HELP),  # noqa: B008
-) -> dict:
+) -> dict[str, Any]:
     subject = subject_for(request, subject_id)
     review = Review.objects.filter(subject=subject, place=place).first()
     if review is None:
@@ -93,15 +95,15 @@ def get_subject_review(
     ),
 )
 def open_review(
-    request: HttpRequest,
+    request: ApiRequest,
     subject_id: int,
     place: ReviewPlace = Query(ReviewPlace.CELL, description=PLACE_HELP),  # noqa: B008
-) -> dict:
+) -> dict[str, Any]:
     scope = scope_of(request)
     subject = subject_for(request, subject_id)
     if not scope.can_edit_review(subject):
         out.forbidden(CANNOT_EDIT)
-    review = services.get_or_create_review(subject, place, actor=request.auth)  # type: ignore[attr-defined]
+    review = services.get_or_create_review(subject, place, actor=request.auth)
     return _review_json(request, review)
 
 
@@ -112,7 +114,7 @@ def open_review(
     summary="Đọc bản kiểm điểm",
     description="Trong phạm vi đối tượng bạn được xem; `can_edit` cho biết bạn có sửa được không.",
 )
-def get_review(request: HttpRequest, review_id: int) -> dict:
+def get_review(request: ApiRequest, review_id: int) -> dict[str, Any]:
     return _review_json(request, review_for(request, review_id))
 
 
@@ -127,12 +129,12 @@ def get_review(request: HttpRequest, review_id: int) -> dict:
         "của đảng viên thì bản được đánh dấu «nhập thay»."
     ),
 )
-def save_review(request: HttpRequest, review_id: int, payload: ReviewUpdate) -> dict:
+def save_review(request: ApiRequest, review_id: int, payload: ReviewUpdate) -> dict[str, Any]:
     review = review_for(request, review_id)
     if not scope_of(request).can_edit_review(review.subject):
         out.forbidden(CANNOT_EDIT)
     data = _changes(review, payload.model_dump(exclude_unset=True, exclude={"version"}))
-    user = request.auth  # type: ignore[attr-defined]
+    user = request.auth
     try:
         saved = services.save_review(
             review, data, user, version=payload.version, acting_member=user.member if user.member_id else None
@@ -152,11 +154,11 @@ def save_review(request: HttpRequest, review_id: int, payload: ReviewUpdate) -> 
         "tập thể chưa nộp báo cáo (tập thể trước, cá nhân sau), hoặc đã quá hạn."
     ),
 )
-def submit_review(request: HttpRequest, review_id: int) -> dict:
+def submit_review(request: ApiRequest, review_id: int) -> dict[str, Any]:
     review = review_for(request, review_id)
     if not scope_of(request).can_edit_review(review.subject):
         out.forbidden(CANNOT_EDIT)
-    submitted = services.submit_review(review, request.auth)  # type: ignore[attr-defined]
+    submitted = services.submit_review(review, request.auth)
     return _review_json(request, submitted)
 
 
@@ -167,11 +169,11 @@ def submit_review(request: HttpRequest, review_id: int) -> dict:
     summary="Mở lại bản kiểm điểm đã khóa",
     description="Chỉ văn phòng Đảng ủy, luôn kèm lý do (ghi vào nhật ký).",
 )
-def reopen_review(request: HttpRequest, review_id: int, payload: ReasonIn) -> dict:
+def reopen_review(request: ApiRequest, review_id: int, payload: ReasonIn) -> dict[str, Any]:
     review = review_for(request, review_id)
     if not scope_of(request).can_manage_plan(review.subject.plan):
         out.forbidden(NOT_MANAGER)
-    reopened = services.reopen_review(review, request.auth, payload.reason)  # type: ignore[attr-defined]
+    reopened = services.reopen_review(review, request.auth, payload.reason)
     return _review_json(request, reopened)
 
 
@@ -187,7 +189,7 @@ def reopen_review(request: HttpRequest, review_id: int, payload: ReasonIn) -> di
         "cư trú. Gửi lại không tạo trùng."
     ),
 )
-def send_feedback_requests(request: HttpRequest, plan_id: int, payload: FeedbackSend) -> dict:
+def send_feedback_requests(request: ApiRequest, plan_id: int, payload: FeedbackSend) -> dict[str, Any]:
     scope = scope_of(request)
     plan = plan_for(request, plan_id, may="manage")
     if not plan.is_published:
@@ -202,13 +204,13 @@ def send_feedback_requests(request: HttpRequest, plan_id: int, payload: Feedback
         plan,
         [str(s) for s in payload.sources],
         payload.due_date,
-        request.auth,  # type: ignore[attr-defined]
+        request.auth,
         subjects=subjects,
     )
     return {"created": n}
 
 
-def _requests(request: HttpRequest) -> QuerySet:
+def _requests(request: ApiRequest) -> QuerySet[FeedbackRequest]:
     return (
         scope_of(request)
         .feedback_requests()
@@ -228,10 +230,10 @@ def _requests(request: HttpRequest) -> QuerySet:
     ),
 )
 def list_feedback_requests(
-    request: HttpRequest,
+    request: ApiRequest,
     plan: int | None = Query(None, description="Mã số (id) kế hoạch."),  # noqa: B008
     missing: bool = Query(False, description="Chỉ những yêu cầu chưa có ý kiến."),  # noqa: B008
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     requests = _requests(request)
     if plan is not None:
         requests = requests.filter(subject__plan_id=plan)
@@ -250,11 +252,11 @@ def list_feedback_requests(
     summary="Trả lời yêu cầu nhận xét",
     description="Ghi ý kiến kèm nguồn và ngày; ý kiến của tập thể (đảng viên trong chi bộ, đoàn thể) được ẩn danh.",
 )
-def respond(request: HttpRequest, request_id: int, payload: FeedbackRespond) -> Status:
+def respond(request: ApiRequest, request_id: int, payload: FeedbackRespond) -> Status[Any]:
     req = get_object_or_404(_requests(request), pk=request_id)
     response = feedback_service.respond_feedback(
         req,
-        request.auth,  # type: ignore[attr-defined]
+        request.auth,
         text=payload.text,
         proposed_level=payload.proposed_level,
         anonymous=payload.anonymous,
@@ -274,10 +276,10 @@ def respond(request: HttpRequest, request_id: int, payload: FeedbackRespond) -> 
     ),
 )
 def feedback_summary(
-    request: HttpRequest,
+    request: ApiRequest,
     plan_id: int,
     cell: int | None = Query(None, description="Mã số (id) chi bộ."),  # noqa: B008
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     scope = scope_of(request)
     plan = plan_for(request, plan_id)
     if not plan.is_published:
