@@ -69,3 +69,12 @@ def test_bulk_accounts_page_is_for_the_office_only(ward, login):
     assert "Lê Văn Cường" in body and "Phạm Thị Dung" in body and "Nguyễn Văn An" not in body
     other = login("office").post("/tai-khoan/tao-hang-loat/", {"cell": ward.other_cell.pk})
     assert other.status_code == 403
+
+
+def test_bulk_accounts_refuses_a_cell_that_is_not_a_number(ward, login):
+    """A hand-made form value is refused (403), not a server error (the id was used in a lookup as is)."""
+    client = login("office")
+    client.raise_request_exception = False
+    response = client.post("/tai-khoan/tao-hang-loat/", {"cell": "abc"})
+    assert response.status_code == 403
+    assert not User.objects.filter(member=ward.members["cuong"]).exists()

@@ -37,6 +37,7 @@ class LocalSwagger(Swagger):
         context = {
             "swagger_settings": json.dumps(self.settings, indent=1),
             "api": api,
+            # (NinjaAPI.auth is typed as a list, a single callable or NOT_SET; here it is always the list.)
             "add_csrf": any(getattr(a, "csrf", False) for a in (api.auth or [])),  # type: ignore[union-attr]
             # Keys usable in a template: "swagger-ui.css" -> asset.swagger_ui_css.
             "asset": {

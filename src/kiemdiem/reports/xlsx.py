@@ -9,7 +9,7 @@ sees is what the database holds even where formulas are not recalculated.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
@@ -284,7 +284,7 @@ def statistics_workbook(
 
 
 def level_lists_workbook(
-    plan_year: int, scope_name: str, entries: list[DecisionEntry], header: Header
+    plan_year: int, scope_name: str, entries: Sequence[DecisionEntry], header: Header
 ) -> bytes:
     """Danh sách theo mức xếp loại: one sheet per level, organizations first, then members by cell."""
     wb = Workbook()

@@ -86,7 +86,7 @@ def open_ballot(item: MeetingItem, actor: Any) -> BallotBox:
     item.vote_mode = VoteMode.ONLINE
     item.save(update_fields=["vote_mode"])
     record(actor, "vote.open", meeting, f"Mở bỏ phiếu kín: {item.subject.name} ({len(attendees)} cử tri)")
-    box.counting_code = sealed_ballots.format_code(code) if code else None  # type: ignore[attr-defined]
+    box.counting_code = sealed_ballots.format_code(code) if code else None
     return box
 
 

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -108,7 +109,7 @@ class Review(models.Model):
         return self.status == ReviewStatus.SUBMITTED
 
     @property
-    def score_total(self):  # type: ignore[no-untyped-def]
+    def score_total(self) -> Decimal | None:
         if self.score_general is None or self.score_tasks is None:
             return None
         return self.score_general + self.score_tasks
@@ -301,6 +302,9 @@ class BallotBox(models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    # Set by reviews.ballots.open_ballot on the box it returns, shown once and never stored (not a field).
+    counting_code: str | None
 
     class Meta:
         verbose_name = "hòm phiếu"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -15,7 +17,7 @@ class ThrottledLoginForm(AuthenticationForm):
         "locked": "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.",
     }
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Tên đăng nhập"
         self.fields["password"].label = "Mật khẩu"
@@ -23,7 +25,7 @@ class ThrottledLoginForm(AuthenticationForm):
     def _ip(self) -> str:
         return self.request.META.get("REMOTE_ADDR", "") if self.request else ""
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
         if throttle.is_locked(username, self._ip()):
             raise forms.ValidationError(self.error_messages["locked"], code="locked")

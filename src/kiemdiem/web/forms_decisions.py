@@ -83,7 +83,7 @@ class DecideForm(forms.Form):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         picked = [r for r in self.rows if data.get(f"pick_{r.subject.pk}")]
         if not picked:
             raise forms.ValidationError("Chưa chọn đối tượng nào để quyết định.")
@@ -117,8 +117,10 @@ class BulkAcceptForm(forms.Form):
 
     def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].choices = targets
-        self.fields["target"].error_messages["invalid_choice"] = "Phạm vi không hợp lệ."
+        target = self.fields["target"]
+        assert isinstance(target, forms.ChoiceField)
+        target.choices = targets
+        target.error_messages["invalid_choice"] = "Phạm vi không hợp lệ."
 
 
 class ReclassifyForm(forms.Form):
@@ -147,7 +149,7 @@ class ReclassifyForm(forms.Form):
         return level
 
 
-class RemediationItemForm(forms.ModelForm):
+class RemediationItemForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable at run time (Django 5.2)
     """Một nội dung của kế hoạch khắc phục; ``stamp`` carries the version read, for the service to refuse
     a save over someone else's newer edit (``decisions.services.update_remediation``)."""
 
@@ -177,7 +179,9 @@ class RemediationItemForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = RemediationStatus.choices
+        status = self.fields["status"]
+        assert isinstance(status, forms.ChoiceField)  # the model field's choices
+        status.choices = RemediationStatus.choices
         if self.instance.pk and not self.is_bound:
             self.initial["stamp"] = self.instance.updated_at.isoformat()
 

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
-from django import forms
+from typing import Any
 
+from django import forms
+from django.db.models import QuerySet
+
+from kiemdiem.members.models import Member
 from kiemdiem.plans.models import Plan, PlanStep
 from kiemdiem.rules import FRAMEWORKS, framework_for_year
 
@@ -35,8 +39,8 @@ class PlanCreateForm(forms.Form):
         label="Mục đích, yêu cầu", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         year, fw = data.get("year"), data.get("framework_id")
         if (
             year
@@ -54,7 +58,7 @@ class PlanCreateForm(forms.Form):
         return data
 
 
-class PlanEditForm(forms.ModelForm):
+class PlanEditForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable at run time (Django 5.2)
     version = forms.IntegerField(widget=forms.HiddenInput)
     launch_date = _date_field("Ngày hội nghị triển khai", required=False)
     reference_date = _date_field("Ngày chốt danh sách đối tượng")
@@ -75,14 +79,16 @@ class PlanEditForm(forms.ModelForm):
             "launch_attendees": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, chairs=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, chairs: QuerySet[Member] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if chairs is not None:
-            self.fields["launch_chair"].queryset = chairs
+            chair = self.fields["launch_chair"]
+            assert isinstance(chair, forms.ModelChoiceField)  # the model's foreign key
+            chair.queryset = chairs
         self.fields["launch_chair"].label = "Chủ trì hội nghị triển khai"
 
 
-class StepForm(forms.ModelForm):
+class StepForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable at run time (Django 5.2)
     due_cells = _date_field("Hạn đối với chi bộ", required=False)
     due_committee = _date_field("Hạn đối với Đảng ủy", required=False)
 
@@ -90,8 +96,8 @@ class StepForm(forms.ModelForm):
         model = PlanStep
         fields = ["due_cells", "due_committee"]
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         plan = self.instance.plan
         for name in ("due_cells", "due_committee"):
             due = data.get(name)

@@ -9,8 +9,11 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 
 from kiemdiem.lib import dates
+from kiemdiem.members.models import Member
+from kiemdiem.organizations.models import Organization
 from kiemdiem.plans.models import PlanSubject
 from kiemdiem.reviews.models import GROUP_SOURCES, FeedbackRequest, FeedbackSource, Level, Review
 from kiemdiem.reviews.services import TASK_FIELDS, TEXT_FIELDS, review_fields
@@ -207,8 +210,8 @@ class EvidenceForm(forms.Form):
         label="Mô tả", max_length=255, error_messages={"required": "Cần nhập mô tả minh chứng."}
     )
 
-    def clean_file(self) -> UploadedFile:
-        f: UploadedFile = self.cleaned_data["file"]
+    def clean_file(self) -> UploadedFile[bytes]:
+        f: UploadedFile[bytes] = self.cleaned_data["file"]
         ext = Path(f.name or "").suffix.lower()
         if ext not in EVIDENCE_SIGNATURES:
             raise forms.ValidationError("Chỉ nhận tệp PDF, DOCX, XLSX, JPG hoặc PNG.")
@@ -242,7 +245,7 @@ class FeedbackRequestForm(forms.Form):
         error_messages={"required": "Cần chọn ít nhất một nguồn.", "invalid_choice": "Nguồn không hợp lệ."},
     )
     due_date = date_field("Hạn trả lời")
-    cell = forms.ModelChoiceField(
+    cell: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
         label="Chỉ gửi cho đảng viên của chi bộ",
         queryset=None,
         required=False,
@@ -250,9 +253,11 @@ class FeedbackRequestForm(forms.Form):
         error_messages={"invalid_choice": "Chi bộ không hợp lệ."},
     )
 
-    def __init__(self, *args: Any, cells: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, cells: QuerySet[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cell"].queryset = cells
+        cell = self.fields["cell"]
+        assert isinstance(cell, forms.ModelChoiceField)
+        cell.queryset = cells
 
     def clean_due_date(self) -> dt.date:
         due: dt.date = self.cleaned_data["due_date"]
@@ -288,12 +293,16 @@ class FeedbackResponseForm(forms.Form):
 # ----------------------------------------------------------------------------------------------
 
 
+def _full_name(member: Member) -> str:
+    return member.full_name
+
+
 class MeetingOpenForm(forms.Form):
     date = date_field("Ngày họp")
     place = forms.CharField(label="Địa điểm", max_length=200, required=False)
-    chair = forms.ModelChoiceField(label="Chủ trì", queryset=None, required=False, empty_label="—")
-    secretary = forms.ModelChoiceField(label="Thư ký", queryset=None, required=False, empty_label="—")
-    attendees = forms.ModelMultipleChoiceField(
+    chair: forms.ModelChoiceField[Member] = forms.ModelChoiceField(label="Chủ trì", queryset=None, required=False, empty_label="—")
+    secretary: forms.ModelChoiceField[Member] = forms.ModelChoiceField(label="Thư ký", queryset=None, required=False, empty_label="—")
+    attendees: forms.ModelMultipleChoiceField[Member] = forms.ModelMultipleChoiceField(
         label="Đảng viên có mặt",
         queryset=None,
         required=False,
@@ -307,14 +316,15 @@ class MeetingOpenForm(forms.Form):
         label="Vắng có lý do", min_value=0, initial=0, required=False, error_messages=INT_ERRORS
     )
 
-    def __init__(self, *args: Any, roll: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, roll: QuerySet[Member], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("chair", "secretary", "attendees"):
-            self.fields[name].queryset = roll
-            self.fields[name].error_messages["invalid_choice"] = "Đảng viên không thuộc danh sách của chi bộ."
-        self.fields["attendees"].label_from_instance = lambda m: m.full_name
-        self.fields["chair"].label_from_instance = lambda m: m.full_name
-        self.fields["secretary"].label_from_instance = lambda m: m.full_name
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = roll
+            field.error_messages["invalid_choice"] = "Đảng viên không thuộc danh sách của chi bộ."
+            # Django's documented way to label the choices; the stubs see a method, not an attribute.
+            field.label_from_instance = _full_name  # type: ignore[method-assign, assignment]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

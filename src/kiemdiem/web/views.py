@@ -18,6 +18,8 @@ from kiemdiem.lib.dates import parse_vn_date
 from kiemdiem.members.models import ActivityStatus, Member, Membership, period_q
 from kiemdiem.organizations.models import CELL_KINDS
 
+from .requests import AuthenticatedRequest
+
 
 def _day_param(request: HttpRequest) -> tuple[dt.date, str]:
     """The ``?ngay=dd/mm/yyyy`` parameter (today when absent or invalid) and an error message."""
@@ -33,7 +35,7 @@ def _day_param(request: HttpRequest) -> tuple[dt.date, str]:
 
 @login_required
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     scope = scope_of(request)
     counts: dict[str, tuple[int, int]] = {}
     cells = []
@@ -65,7 +67,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "by_status": by_status,
         "probationary": counts.get(ActivityStatus.ACTIVE, (0, 0))[1],
         "cells": cells,
-        "me": request.user.member if getattr(request.user, "member_id", None) else None,  # type: ignore[union-attr]
+        "me": request.user.member,  # None without a query for an account without a member
         "home": scope.home_organization,
     }
     # The plan's statistics are for those who may watch a whole plan's progress: these roles only.

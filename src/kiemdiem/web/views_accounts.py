@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,6 +11,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from kiemdiem.access.objects import scope_of
+from kiemdiem.accounts.models import User
 from kiemdiem.accounts.services import create_member_accounts
 
 from .forms_accounts import ThrottledLoginForm
@@ -25,12 +27,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("dashboard")
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
-        user = self.request.user
-        if getattr(user, "must_change_password", False):
-            user.must_change_password = False  # type: ignore[union-attr]
-            user.save(update_fields=["must_change_password"])  # type: ignore[union-attr]
+        user = self.request.user  # logged in: the view requires it
+        if isinstance(user, User) and user.must_change_password:
+            user.must_change_password = False
+            user.save(update_fields=["must_change_password"])
         messages.success(self.request, "Đã đổi mật khẩu.")
         return response
 
@@ -47,12 +49,13 @@ def bulk_accounts(request: HttpRequest) -> HttpResponse:
     without = members.filter(user__isnull=True)
     created = None
     if request.method == "POST":
-        cell_id = request.POST.get("cell") or ""
+        cell = request.POST.get("cell") or ""
         target = without
-        if cell_id:
-            if not cells.filter(pk=cell_id).exists():
+        if cell:
+            # Not a number: no cell of the scope either (a lookup with it would be a server error).
+            if not cell.isdecimal() or not cells.filter(pk=int(cell)).exists():
                 raise PermissionDenied
-            target = target.filter(cell_id=cell_id)
+            target = target.filter(cell_id=int(cell))
         created = create_member_accounts(target.select_related("cell"))
         messages.success(request, f"Đã tạo {len(created)} tài khoản mới.")
     return render(

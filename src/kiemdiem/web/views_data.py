@@ -37,6 +37,8 @@ from kiemdiem.members.importing import import_members
 from kiemdiem.members.organization_import import import_organizations
 from kiemdiem.organizations.models import Organization
 
+from .requests import AuthenticatedRequest
+
 IMPORTERS = {"members": import_members, "organizations": import_organizations}
 KIND_LABELS = {"members": "Đảng viên", "organizations": "Tổ chức đảng"}
 # Files above this size are processed in a background job with a progress bar (≈ 2,000 rows).
@@ -129,7 +131,7 @@ def import_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_check(request: HttpRequest) -> HttpResponse:
+def import_check(request: AuthenticatedRequest) -> HttpResponse:
     """Bước 1 — Kiểm tra: keep the uploaded file and validate it without writing anything."""
     scope = _office_scope(request)
     if request.method != "POST":
@@ -224,7 +226,7 @@ def member_export(request: HttpRequest) -> FileResponse:
         suffix = f"-{cell.code}"
     fmt = "csv" if request.GET.get("dinh_dang") == "csv" else "xlsx"
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
-    write_members(members, out, fmt)  # type: ignore[arg-type]
+    write_members(members, out, fmt)
     out.seek(0)
     day = dates.today().strftime("%d-%m-%Y")
     return FileResponse(

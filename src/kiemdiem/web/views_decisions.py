@@ -141,11 +141,12 @@ def _distributions(rows: list[AppraisalRow], plan: Plan, outstanding: bool) -> l
         return policy.cap(httnv, outstanding=outstanding)
 
     by_cell: dict[int, list[AppraisalRow]] = defaultdict(list)
-    cells: dict[int, Any] = {}
+    cells: dict[int, Organization] = {}
     for r in individuals:
-        if r.subject.cell is not None:
-            by_cell[r.subject.cell_id].append(r)
-            cells[r.subject.cell_id] = r.subject.cell
+        cell = r.subject.cell
+        if cell is not None:
+            by_cell[cell.pk].append(r)
+            cells[cell.pk] = cell
     out = [ward]
     for cid in sorted(cells, key=lambda c: cells[c].path):
         dist = _distribution(cells[cid].name, (r.proposed_level for r in by_cell[cid]), org_id=cid)

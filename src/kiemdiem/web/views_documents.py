@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 
 from kiemdiem.access import documents as access
@@ -138,7 +139,7 @@ def plan_documents(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def plan_document(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
+def plan_document(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponseBase:
     """Documents of a plan: the plan, blank forms, the opinion summary and the record checklist."""
     scope = scope_of(request)
     plan = plan_for(request, pk)
@@ -162,7 +163,7 @@ def plan_document(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpRes
 
 
 @login_required
-def subject_document(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
+def subject_document(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponseBase:
     """Documents of one subject: the form or report, the result notice, the re-classification decision."""
     scope = scope_of(request)
     subject = get_object_or_404(
@@ -192,7 +193,7 @@ def subject_document(request: HttpRequest, pk: int, kind: str, fmt: str) -> Http
 
 
 @login_required
-def decision_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def decision_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     scope = scope_of(request)
     decision = get_object_or_404(
         Decision.objects.select_related("plan", "plan__organization"), pk=pk, plan__in=scope.plans()
@@ -203,7 +204,7 @@ def decision_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @login_required
-def meeting_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def meeting_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     scope = scope_of(request)
     meeting = get_object_or_404(
         Meeting.objects.select_related("plan", "organization", "collective", "chair", "secretary"),
@@ -304,7 +305,8 @@ def document_batch_download(request: HttpRequest, pk: int) -> FileResponse:
     state = job.load() if job else {}
     if job is None or state.get("status") != "done":
         raise Http404
-    cell = Organization.objects.filter(pk=state.get("cell")).first() if state.get("cell") else None
+    cell_id = state.get("cell")
+    cell = Organization.objects.filter(pk=cell_id).first() if cell_id else None
     if not access.can_cell(scope_of(request), plan, cell):
         raise PermissionDenied
     path = job.path(state["suffix"])

@@ -225,6 +225,7 @@ def _meeting_date(review: Review) -> Any:
     if subject.kind == SubjectKind.LEADERSHIP_COLLECTIVE:
         meetings = meetings.filter(collective_id=subject.collective_id)
     else:
+        assert subject.organization_id is not None  # a cell's or grassroots organization's own subject
         meetings = meetings.filter(organization_id=subject.organization_id)
     meeting = meetings.order_by("date").first()
     if meeting is not None:
@@ -416,7 +417,7 @@ def _evidence(request: HttpRequest, pk: int) -> Evidence:
 
 
 def evidence_filename(evidence: Evidence) -> str:
-    name = PurePath(evidence.file.name).name
+    name = PurePath(evidence.file.name or "").name  # (a saved evidence always has its file name)
     prefix, _, rest = name.partition("-")
     return rest if len(prefix) == 32 and rest else name
 
@@ -509,7 +510,7 @@ def plan_reviews(request: HttpRequest, pk: int) -> HttpResponse:
         submitted = sum(
             1
             for x in individuals
-            if (r := reviews.get((x.pk, ReviewPlace.CELL))) is not None and r.status == ReviewStatus.SUBMITTED
+            if (own := reviews.get((x.pk, ReviewPlace.CELL))) is not None and own.status == ReviewStatus.SUBMITTED
         )
         cells.append(
             {
@@ -789,6 +790,7 @@ def meeting_open(request: HttpRequest, pk: int) -> HttpResponse:
         if not scope.can_run_meeting(plan, None):
             raise PermissionDenied
         collective = subject.collective
+        assert collective is not None  # the subject was found by its collective_id
         subjects = plan.subjects.filter(kind=SubjectKind.LEADER, collective=collective)
         where = collective.name
     else:
@@ -956,7 +958,7 @@ def item_tally(request: HttpRequest, pk: int) -> HttpResponse:
         for name, errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
             for msg in errors:
-                messages.error(request, f"{label}: {msg}" if label else msg)
+                messages.error(request, f"{label}: {msg}" if label else str(msg))  # (already a str)
         return _back(item, request)
     try:
         outcome = meeting_service.enter_paper_tally(
@@ -1124,7 +1126,7 @@ def ballot_vote(request: HttpRequest, pk: int) -> HttpResponse:
     box = _box(pk)
     member = acting_member(request)
     entry = VoterRollEntry.objects.filter(box=box, member=member).first() if member else None
-    if entry is None:
+    if member is None or entry is None:
         return render(request, "reviews/ballot_denied.html", {"box": box}, status=403)
     form = BallotForm(request.POST or None)
     context: dict[str, Any] = {

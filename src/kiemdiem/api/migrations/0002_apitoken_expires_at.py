@@ -3,11 +3,13 @@ so that no client stops working the day this is deployed."""
 
 import datetime as dt
 
+from django.apps.registry import Apps
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.utils import timezone
 
 
-def give_existing_tokens_a_term(apps, schema_editor):  # type: ignore[no-untyped-def]
+def give_existing_tokens_a_term(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     ApiToken = apps.get_model("api", "ApiToken")
     ApiToken.objects.filter(expires_at__isnull=True).update(expires_at=timezone.now() + dt.timedelta(days=90))
 

@@ -260,7 +260,7 @@ def open_ballot(request: ApiRequest, item_id: int) -> Status[Any]:
     item = item_for(request, item_id, writing=True)
     box = ballot_service.open_ballot(item, request.auth)
     body = _ballot(request, BallotBox.objects.select_related("item__subject").get(pk=box.pk))
-    return Status(201, body | {"counting_code": box.counting_code})  # type: ignore[attr-defined]
+    return Status(201, body | {"counting_code": box.counting_code})
 
 
 def _open_box(item: MeetingItem) -> BallotBox:
