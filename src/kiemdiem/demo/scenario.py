@@ -19,6 +19,7 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from kiemdiem.accounts.models import User
 from kiemdiem.decisions.appraisal import appraise, decided_ids, order_problems
@@ -32,6 +33,7 @@ from kiemdiem.reviews.ballots import cast_ballot, close_all_ballots, open_ballot
 from kiemdiem.reviews.feedback import request_feedback, respond_feedback
 from kiemdiem.reviews.meetings import close_meeting, enter_paper_tally, open_meeting
 from kiemdiem.reviews.models import FeedbackRequest, FeedbackSource, Review, ReviewPlace, ReviewStatus
+from kiemdiem.rules.framework import GradedCriteria
 
 D = dt.date
 # The demo runs as of 26/11/2020 (kiemdiem demo --ngay): the cells' reports were due 24/11, the
@@ -64,9 +66,10 @@ SHORTCOMINGS = [
 
 
 def _grades(plan: Plan, kind: str, rng: random.Random, excellent: bool) -> dict[str, str]:
-    criteria = plan.framework().criteria[kind].criteria
+    graded = plan.framework().criteria[kind]
+    assert isinstance(graded, GradedCriteria)  # the 2020 framework grades criteria (scores came later)
     out = {}
-    for c in criteria:
+    for c in graded.criteria:
         if excellent:
             out[c.id] = "xuat_sac" if c.key else "tot"
         else:
@@ -162,10 +165,11 @@ def load_2020(seed: int = 2020) -> Plan:
     compute_subjects(plan, office)
     publish_plan(plan, office)
     secretaries = {p.organization_id: p.member for p in Position.objects.filter(title="Bí thư Chi bộ")}
-    cell_users = {
-        u.roles.filter(role="bi_thu_chi_bo").first().organization_id: u
-        for u in User.objects.filter(roles__role="bi_thu_chi_bo").distinct()
-    }
+    cell_users: dict[int | None, User] = {}
+    for u in User.objects.filter(roles__role="bi_thu_chi_bo").distinct():
+        role = u.roles.filter(role="bi_thu_chi_bo").first()
+        assert role is not None  # the user was found by that role
+        cell_users[role.organization_id] = u
     for ack in plan.acknowledgements.select_related("cell"):
         if ack.cell.code not in ("TT-TDP15", "TT-TDP17"):
             acknowledge(plan, ack.cell, cell_users.get(ack.cell_id, office))
@@ -200,7 +204,7 @@ def load_2020(seed: int = 2020) -> Plan:
     subjects = list(
         plan.subjects.filter(reviewed=True).select_related("member", "cell", "organization", "collective")
     )
-    cells = {s.organization.code: s for s in subjects if s.kind == SubjectKind.CELL}
+    cells = {s.organization.code: s for s in subjects if s.kind == SubjectKind.CELL and s.organization is not None}
     reviews: list[Review] = []
     cell_reviews: dict[str, Review] = {}
     for code in FINISHED + IN_PROGRESS:
@@ -215,8 +219,8 @@ def load_2020(seed: int = 2020) -> Plan:
     chosen_excellent: set[int] = set()
     demo_member_id = User.objects.get(username="dangvien").member_id
     for s in subjects:
-        if s.kind not in INDIVIDUAL_KINDS:
-            continue
+        if s.kind not in INDIVIDUAL_KINDS or s.cell is None or s.member is None:
+            continue  # (an individual has both)
         code = s.cell.code
         elderly = s.member.date_of_birth.year < 1950
         excellent = rng.random() < 0.12 and s.member not in disciplined
@@ -249,7 +253,7 @@ def load_2020(seed: int = 2020) -> Plan:
     # Feedback: residence-place comments for members active elsewhere, answered in finished cells.
     request_feedback(plan, [FeedbackSource.RESIDENCE, FeedbackSource.CELL_COMMITTEE], D(2020, 11, 25), office)
     for req in FeedbackRequest.objects.filter(subject__plan=plan).select_related("subject__cell"):
-        if req.subject.cell.code in FINISHED and not (
+        if req.subject.cell is not None and req.subject.cell.code in FINISHED and not (
             req.source == FeedbackSource.RESIDENCE and rng.random() < 0.08
         ):
             respond_feedback(
@@ -267,7 +271,8 @@ def load_2020(seed: int = 2020) -> Plan:
     # Meetings and votes in the finished cells (paper ballots entered twice; one cell votes online).
     for code in FINISHED:
         cell = cells[code].organization
-        roll = [s.member for s in subjects if s.cell_id == cell.pk and s.member_id]
+        assert cell is not None  # a cell subject's own organization
+        roll = [s.member for s in subjects if s.cell_id == cell.pk and s.member is not None]
         present = [m for m in roll if rng.random() < 0.88]
         meeting = open_meeting(
             plan,
@@ -330,7 +335,7 @@ def load_2020(seed: int = 2020) -> Plan:
     return plan
 
 
-def _decide_complete(decision: Decision, subjects, standing: User) -> None:  # type: ignore[no-untyped-def]
+def _decide_complete(decision: Decision, subjects: QuerySet[PlanSubject], standing: User) -> None:
     """Decide the subjects whose file is complete, lowering HTXSNV to HTTNV where the quota is full."""
     appraisal = appraise(decision.plan, subjects)
     already = decided_ids(decision.plan)

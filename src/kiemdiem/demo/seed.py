@@ -369,7 +369,13 @@ def load(seed: int = 2020) -> dict[str, str]:
     return logins
 
 
-def _change_status(m: Member, statuses: list, status: str, since: dt.date, reason: str) -> None:  # type: ignore[type-arg]
+def _change_status(
+    m: Member,
+    statuses: list[tuple[int, str, dt.date | None, dt.date | None, str]],
+    status: str,
+    since: dt.date,
+    reason: str,
+) -> None:
     for i, (mid, st, s, e, r) in enumerate(statuses):
         if mid == m.pk and e is None:
             statuses[i] = (mid, st, s, since - dt.timedelta(days=1), r)

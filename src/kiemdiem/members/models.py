@@ -8,6 +8,8 @@ this cell have on date D" are plain queries (``Membership``), and so is the acti
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -144,7 +146,7 @@ class Member(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.card_number = normalize_card_number(self.card_number)
         self.search_name = fold(self.full_name)
         self.sort_key = name_sort_key(self.full_name)
@@ -174,7 +176,7 @@ class Member(models.Model):
         """Lives in a residence cell other than the cell where he/she is active (QĐ 213)."""
         return self.residence_cell_id is not None and self.residence_cell_id != self.cell_id
 
-    def clean_fields(self, exclude=None) -> None:  # type: ignore[no-untyped-def]
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         # "01.234567" is how registers print a card number: normalise before the length check.
         self.card_number = normalize_card_number(self.card_number)
         super().clean_fields(exclude=exclude)

@@ -10,6 +10,7 @@ The current parent and a materialized path are kept on the row for fast scoping 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -92,7 +93,7 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is None:
             super().save(*args, **kwargs)
             kwargs.pop("force_insert", None)

@@ -6,6 +6,7 @@ Merges and splits, which also transfer members, are in members/reorganize.py.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -39,7 +40,7 @@ def move_organization(
         event.targets.set([new_parent])
 
 
-def create_organization(parent: Organization | None, day: dt.date | None = None, **fields) -> Organization:  # type: ignore[no-untyped-def]
+def create_organization(parent: Organization | None, day: dt.date | None = None, **fields: Any) -> Organization:
     """Create an organization with its first parent period."""
     org = Organization(parent=parent, active_from=day, **fields)
     org.full_clean(exclude=["path"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             "(mặc định 26/11/2020, giữa đợt kiểm điểm năm 2020); 'nay' để dùng ngày hôm nay.",
         )
 
-    def handle(self, *args: object, **opts: object) -> None:
+    def handle(self, *args: Any, **opts: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         if opts["reset"]:
             call_command("flush", interactive=False, verbosity=0)
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             self.stdout.write("Dữ liệu mẫu đã có sẵn (dùng --reset để tạo lại).")
         else:
             started = time.perf_counter()
-            seed.load(int(opts["seed"]))  # type: ignore[arg-type]
+            seed.load(int(opts["seed"]))
             scenario.load()
             self.stdout.write(f"Đã tạo dữ liệu mẫu trong {time.perf_counter() - started:.1f} giây.")
         db = settings.DATABASES["default"]
