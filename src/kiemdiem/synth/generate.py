@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.db.models import Model
+
 from kiemdiem.accounts.models import User
 from kiemdiem.decisions.models import Decision, DecisionEntry
 from kiemdiem.demo import names
@@ -67,7 +69,7 @@ from kiemdiem.reviews.models import (
     ReviewStatus,
     VoteMode,
 )
-from kiemdiem.rules import framework_for_year
+from kiemdiem.rules import Framework, framework_for_year
 from kiemdiem.rules.levels import LEVEL_CODES
 
 from .sink import STAMP, Sink, Table
@@ -185,14 +187,14 @@ class Ids:
         self.offset, self.stride = offset, stride
         self.last = {t: v + offset + 1 - stride for t, v in start.items()}
 
-    def next(self, model: type) -> int:
-        t = model._meta.db_table  # type: ignore[attr-defined]
+    def next(self, model: type[Model]) -> int:
+        t = model._meta.db_table
         self.last[t] += self.stride
         return self.last[t]
 
 
-def _cols(model: type, *columns: str) -> Table:
-    return Table(model, columns)  # type: ignore[arg-type]
+def _cols(model: type[Model], *columns: str) -> Table:
+    return Table(model, columns)
 
 
 T_ORG = _cols(
@@ -389,6 +391,7 @@ class Generator:
         sizes = _split(spec.size, n_cells, 20, 80, rng) if n_cells > 1 else [spec.size]
         cells: list[tuple[int, str, str, str]] = []  # id, path, category, name
         for c, _ in enumerate(sizes):
+            cat: str
             if spec.commune:
                 cat, cname = (
                     (CellCategory.AGENCY, "Chi bộ Cơ quan Ủy ban nhân dân")
@@ -510,6 +513,7 @@ class Generator:
                 if status == ActivityStatus.ACTIVE:
                     add(T_STATUS, (self.ids.next(StatusPeriod), pk, status, admitted, None, ""))
                 else:
+                    assert since is not None  # set above for every status but active
                     add(
                         T_STATUS,
                         (
@@ -715,8 +719,8 @@ class Generator:
         ) -> None:
             # Scores and tasks consistent with the self-assessed level (QĐ 366 Art. 11 bands).
             total = rng.randint(5, 15)
-            general, tasks = _SCORES[level]
-            general, tasks = rng.randint(*general), rng.randint(*tasks)
+            general_band, tasks_band = _SCORES[level]
+            general, tasks = rng.randint(*general_band), rng.randint(*tasks_band)
             done, late = total, 0
             exceeded = -(-3 * total // 10) if level == "HTXSNV" else 0
             if level == "HTNV":
@@ -807,8 +811,19 @@ class Generator:
         )
 
     def _decide(
-        self, rng, fw, decided, order, cell_meeting, on_roll, users, decision, decided_at, prev, people
-    ) -> None:  # type: ignore[no-untyped-def]
+        self,
+        rng: random.Random,
+        fw: Framework,
+        decided: list[tuple[int, str, str, str, int, int]],
+        order: dict[int, int],
+        cell_meeting: dict[int, int],
+        on_roll: dict[int, int],
+        users: tuple[int, int],
+        decision: int,
+        decided_at: dt.datetime,
+        prev: dict[int, str],
+        people: list[Person],
+    ) -> None:
         """Votes (paper tallies entered twice), then decided levels within the quota of each group."""
         add, ids = self.sink.add, self.ids
         groups: dict[str, list[int]] = {}
@@ -854,7 +869,7 @@ def _group(kind: str) -> str:
     return GROUPS[kind]
 
 
-def _form(fw, kind: str) -> str:  # type: ignore[no-untyped-def]
+def _form(fw: Framework, kind: str) -> str:
     try:
         return fw.form_for(kind).code
     except KeyError:
@@ -870,7 +885,7 @@ def run(
     provinces: int | None = None,
     card_base: int = 10_000_000,
     checkpoint_members: int = 100_000,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,  # (what it returns is not used)
 ) -> Counter:
     """Generate the whole data set into ``sink``; ``progress(n)`` after each grassroots committee."""
     count, specs = layout(members, provinces, seed)
@@ -885,7 +900,7 @@ def committees(
     specs: list[GrassrootsSpec],
     provs: list[tuple[int, str]],
     checkpoint_members: int = 100_000,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,  # (what it returns is not used)
 ) -> None:
     """Generate ``specs`` (grassroots committees) under the provinces ``provs``; close the sink."""
     since = 0

@@ -51,9 +51,9 @@ def reset() -> None:
             if model._meta.db_table not in names and model._meta.app_label in (
                 "reviews", "decisions", "plans", "audit", "api", "accounts", "members", "organizations",
             ):  # fmt: skip
-                model.objects.all().delete()
+                model._default_manager.all().delete()
         for t in reversed(generate.ALL_TABLES):
-            t.model.objects.all().delete()
+            t.model._default_manager.all().delete()
 
 
 def move_sequences() -> None:
@@ -80,7 +80,7 @@ def load(
     years: int = 1,
     provinces: int | None = None,
     set_indexes_aside: bool | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,  # (what it returns is not used)
     on_index: Callable[[str], None] | None = None,
     workers: int | None = None,
 ) -> Result:
@@ -142,7 +142,7 @@ def _parallel(
     card_base: int,
     ids: dict[str, int],
     workers: int,
-    progress: Callable[[int], None] | None,
+    progress: Callable[[int], object] | None,  # (what it returns is not used)
 ) -> generate.Counter:
     """The provinces here, then the committees in ``workers`` forked processes (see ``generate``)."""
     count, specs = generate.layout(members, provinces, seed)

@@ -8,6 +8,7 @@ from the catalog, so what is rebuilt is exactly what was there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
@@ -49,7 +50,7 @@ def set_aside(tables: list[str]) -> list[SetAside]:
     return out
 
 
-def restore(items: list[SetAside], progress=None) -> None:  # type: ignore[no-untyped-def]
+def restore(items: list[SetAside], progress: Callable[[SetAside], object] | None = None) -> None:
     """Rebuild in the reverse order: indexes and unique constraints first, then foreign keys."""
     with connection.cursor() as cur:
         cur.execute("SET maintenance_work_mem = '512MB'")

@@ -28,7 +28,8 @@ class Table:
         self.model = model
         self.name = model._meta.db_table
         self.columns = list(columns)
-        fields = {f.column: f for f in model._meta.concrete_fields}
+        # (A concrete field always has its column.)
+        fields = {f.column: f for f in model._meta.concrete_fields if f.column is not None}
         unknown = set(self.columns) - set(fields)
         assert not unknown, (self.name, unknown)
         self.json_columns = {c for c in fields if isinstance(fields[c], models.JSONField)}
@@ -44,7 +45,7 @@ class Table:
         self.attnames = [fields[c].attname for c in self.all_columns]
 
     @staticmethod
-    def _constant(f: models.Field) -> Any:  # type: ignore[type-arg]
+    def _constant(f: models.Field[Any, Any]) -> Any:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             return STAMP
         if isinstance(f, models.JSONField):
@@ -133,7 +134,7 @@ class BulkCreateSink(Sink):
             objs.append(obj)
         # auto_now fields take the time of the load here (pre_save), not the fixed stamp: nothing
         # reading the data depends on them.
-        table.model.objects.bulk_create(objs, batch_size=500)
+        table.model._default_manager.bulk_create(objs, batch_size=500)
 
 
 class CopySink(Sink):
