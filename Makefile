@@ -22,7 +22,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench tools
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/mypy src/kiemdiem/rules src/kiemdiem/lib
+	$(VENV)/bin/mypy src/kiemdiem
 
 test: $(STAMP) lint
 	$(VENV)/bin/pytest
